@@ -1,0 +1,182 @@
+import type * as tf from '@tensorflow/tfjs';
+import { DEFAULT_STYLE, RESNET_STYLES, styleSpec, type ResNetStyle, type StyleSpec } from './style.js';
+import { LayerCache } from './layer-cache.js';
+import type { WeightInit } from './init.js';
+import { checkInteger, checkOneOf } from '../validate.js';
+
+/**
+ * Arguments every residual block takes. Block types extend it with their own.
+ *
+ * @example
+ * ```ts
+ * const args: BlockArgs = { filters: 128, stride: 2, name: 'layer2.0' };
+ * const y = basicBlock(args).apply(x);
+ * ```
+ */
+export interface BlockArgs {
+  /**
+   * The block's width: the output channels of a basic block, the inner
+   * (3×3) width of a bottleneck, whose output is `filters × expansion`.
+   */
+  filters: number;
+  /**
+   * Spatial stride of the block (on the 3×3 conv in torchvision style, on the
+   * first 1×1 in Keras style), and of its projection shortcut.
+   * @defaultValue 1
+   */
+  stride?: number;
+  /**
+   * Dilation of the 3×3 convolution(s) (torchvision's
+   * `replace_stride_with_dilation`).
+   * @defaultValue 1
+   */
+  dilation?: number;
+  /**
+   * Prefix of the block's layer names: `layer1.0` in torchvision style
+   * (giving `layer1.0.conv1`, `layer1.0.downsample.0`, …), `conv2_block1` in
+   * Keras style (giving `conv2_block1_1_conv`, …).
+   * @defaultValue a unique name such as `basic_block_3`
+   */
+  name?: string;
+  /**
+   * Build and naming rules.
+   * @defaultValue `'torchvision'`
+   */
+  style?: ResNetStyle;
+  /**
+   * Weight initialisation; `'zeros'` skips random draws for weights that will be loaded.
+   * @defaultValue `'default'`
+   */
+  init?: WeightInit;
+}
+
+/**
+ * A residual block: a recipe of layers applied to a symbolic NHWC tensor.
+ * Its layers are created on the first `apply` and reused (shared weights) on
+ * later ones.
+ *
+ * @example
+ * ```ts
+ * const input = tf.input({ shape: [56, 56, 64] });
+ * const block = bottleneckBlock({ filters: 64, name: 'layer1.0' });
+ * const y = block.apply(input); // [null, 56, 56, 256]
+ * console.log(block.layers.map((l) => l.name));
+ * ```
+ */
+export interface Block {
+  /** The block type, e.g. `'basic'` or `'bottleneck'`. */
+  readonly kind: string;
+  /** The prefix of its layer names. */
+  readonly name: string;
+  /** Channels of the block's output. */
+  readonly outChannels: number;
+  /** Its spatial stride. */
+  readonly stride: number;
+  /** Applies the block to an NHWC symbolic tensor of known channels. */
+  apply(x: tf.SymbolicTensor): tf.SymbolicTensor;
+  /** The layers created so far (empty before the first `apply`). */
+  readonly layers: tf.layers.Layer[];
+}
+
+/**
+ * A block type: a factory of blocks that also declares the block's channel
+ * expansion. This is the extension point — a new block type is a
+ * `BlockFactory`, and `stage`, `resnet(config)` and weight loading work with it
+ * unchanged (see the "writing a new block type" guide).
+ *
+ * @example
+ * ```ts
+ * const myBlock: BlockFactory = defineBlock('my', 1, (args) => basicBlock(args));
+ * stage({ block: myBlock, filters: 64, blocks: 2, name: 'layer1' }).apply(x);
+ * ```
+ */
+export interface BlockFactory<A extends BlockArgs = BlockArgs> {
+  (args: A): Block;
+  /** The block type's name, e.g. `'bottleneck'`. */
+  readonly kind: string;
+  /** Output channels per unit of `filters`: 1 for basic, 4 for bottleneck. */
+  readonly expansion: number;
+}
+
+/**
+ * Turns a function from args to {@link Block} into a {@link BlockFactory}
+ * declaring its `kind` and `expansion`.
+ *
+ * @example
+ * ```ts
+ * const wideBasic = defineBlock('wide_basic', 1, (args: BlockArgs) => basicBlock(args));
+ * ```
+ */
+export function defineBlock<A extends BlockArgs>(
+  kind: string,
+  expansion: number,
+  create: (args: A) => Block,
+): BlockFactory<A> {
+  return Object.assign((args: A) => create(args), { kind, expansion });
+}
+
+/** The resolved, validated common arguments of a block. @internal */
+export interface ResolvedBlockArgs {
+  readonly filters: number;
+  readonly stride: number;
+  readonly dilation: number;
+  readonly name: string;
+  readonly spec: StyleSpec;
+  readonly init: WeightInit;
+}
+
+const counters = new Map<string, number>();
+
+/** A fresh unique name for an unnamed block of a kind. @internal */
+export function uniqueName(kind: string): string {
+  const n = (counters.get(kind) ?? 0) + 1;
+  counters.set(kind, n);
+  return `${kind}_${n}`;
+}
+
+/**
+ * Validates the common block arguments and fills in their defaults; throws a
+ * {@link ConfigError} naming the block and the argument.
+ * @internal
+ */
+export function resolveBlockArgs(kind: string, args: BlockArgs): ResolvedBlockArgs {
+  const name = args.name ?? uniqueName(`${kind}_block`);
+  const where = `${kind} block "${name}"`;
+  const style = checkOneOf(args.style ?? DEFAULT_STYLE, RESNET_STYLES, where, 'style');
+  return {
+    filters: checkInteger(args.filters, where, 'filters'),
+    stride: checkInteger(args.stride ?? 1, where, 'stride'),
+    dilation: checkInteger(args.dilation ?? 1, where, 'dilation'),
+    name,
+    spec: styleSpec(style),
+    init: checkOneOf(args.init ?? 'default', ['default', 'zeros'] as const, where, 'init'),
+  };
+}
+
+/**
+ * Shared machinery of the built-in blocks: resolved args, the layer cache
+ * and the `Block` surface. Subclasses implement `build`.
+ * @internal
+ */
+export abstract class BaseBlock implements Block {
+  readonly name: string;
+  readonly stride: number;
+  protected readonly cache = new LayerCache();
+  protected readonly args: ResolvedBlockArgs;
+
+  constructor(
+    readonly kind: string,
+    args: ResolvedBlockArgs,
+    readonly outChannels: number,
+  ) {
+    this.args = args;
+    this.name = args.name;
+    this.stride = args.stride;
+  }
+
+  get layers(): tf.layers.Layer[] {
+    return this.cache.all();
+  }
+
+  abstract apply(x: tf.SymbolicTensor): tf.SymbolicTensor;
+}

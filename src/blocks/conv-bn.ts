@@ -1,0 +1,118 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LayerCache } from './layer-cache.js';
+import type { StyleSpec } from './style.js';
+import { convKernelInit, type WeightInit } from './init.js';
+
+/** What a convolution needs to know. @internal */
+export interface ConvArgs {
+  filters: number;
+  kernelSize: number;
+  stride?: number;
+  dilation?: number;
+  /** Name of the convolution layer. */
+  conv: string;
+  /**
+   * `'valid'` when the caller padded the input already; by default the
+   * style's padding rule applies.
+   */
+  padding?: 'valid';
+}
+
+/** What a conv → BN (→ ReLU) unit needs to know. @internal */
+export interface ConvBnArgs extends ConvArgs {
+  /** Name of the BatchNormalization layer. */
+  bn: string;
+  /** Name of the ReLU after the BN; none when omitted. */
+  act?: string;
+  /** Initialise the BN scale (gamma) to zero (zero-init of a block's last BN). */
+  zeroGamma?: boolean;
+}
+
+/** Style, initialisation and layer cache shared by the units of one block. @internal */
+export interface UnitContext {
+  readonly spec: StyleSpec;
+  readonly init: WeightInit;
+  readonly cache: LayerCache;
+}
+
+/**
+ * A convolution with the style's padding rule. In torchvision style the
+ * padding is PyTorch's symmetric `dilation·(k−1)/2`: `'same'` where tfjs pads
+ * symmetrically (stride 1, odd kernel), an explicit `ZeroPadding2D` before a
+ * `'valid'` conv otherwise. In Keras style it is Keras's `'same'`.
+ * @internal
+ */
+export function conv(x: tf.SymbolicTensor, a: ConvArgs, ctx: UnitContext): tf.SymbolicTensor {
+  const stride = a.stride ?? 1;
+  const dilation = a.dilation ?? 1;
+  const k = a.kernelSize;
+  let padding: 'same' | 'valid' = k === 1 || a.padding === 'valid' ? 'valid' : 'same';
+  let input = x;
+  if (padding === 'same' && ctx.spec.padding === 'symmetric' && stride > 1) {
+    const p = (dilation * (k - 1)) >> 1;
+    input = ctx.cache
+      .get(ctx.spec.pad(a.conv), () => tf.layers.zeroPadding2d({ padding: p, name: ctx.spec.pad(a.conv) }))
+      .apply(input) as tf.SymbolicTensor;
+    padding = 'valid';
+  }
+  const layer = ctx.cache.get(a.conv, () =>
+    tf.layers.conv2d({
+      name: a.conv,
+      filters: a.filters,
+      kernelSize: k,
+      strides: stride,
+      dilationRate: dilation,
+      padding,
+      useBias: ctx.spec.convBias,
+      kernelInitializer: convKernelInit(ctx.spec, ctx.init),
+      biasInitializer: 'zeros',
+    }),
+  );
+  return layer.apply(input) as tf.SymbolicTensor;
+}
+
+/** A BatchNormalization over channels with the style's epsilon and momentum. @internal */
+export function batchNorm(
+  x: tf.SymbolicTensor,
+  name: string,
+  ctx: UnitContext,
+  zeroGamma = false,
+): tf.SymbolicTensor {
+  const layer = ctx.cache.get(name, () =>
+    tf.layers.batchNormalization({
+      name,
+      axis: 3,
+      epsilon: ctx.spec.epsilon,
+      momentum: ctx.spec.momentum,
+      gammaInitializer: zeroGamma ? 'zeros' : 'ones',
+    }),
+  );
+  return layer.apply(x) as tf.SymbolicTensor;
+}
+
+/** A named ReLU layer. @internal */
+export function relu(x: tf.SymbolicTensor, name: string, ctx: UnitContext): tf.SymbolicTensor {
+  return ctx.cache
+    .get(name, () => tf.layers.activation({ activation: 'relu', name }))
+    .apply(x) as tf.SymbolicTensor;
+}
+
+/** conv → BN → ReLU (the ReLU only when `a.act` names it). @internal */
+export function convBn(x: tf.SymbolicTensor, a: ConvBnArgs, ctx: UnitContext): tf.SymbolicTensor {
+  const y = batchNorm(conv(x, a, ctx), a.bn, ctx, a.zeroGamma);
+  return a.act === undefined ? y : relu(y, a.act, ctx);
+}
+
+/** The residual addition followed by the output ReLU. @internal */
+export function addRelu(
+  residual: tf.SymbolicTensor,
+  shortcut: tf.SymbolicTensor,
+  addName: string,
+  outName: string,
+  ctx: UnitContext,
+): tf.SymbolicTensor {
+  const sum = ctx.cache
+    .get(addName, () => tf.layers.add({ name: addName }))
+    .apply([shortcut, residual]) as tf.SymbolicTensor;
+  return relu(sum, outName, ctx);
+}

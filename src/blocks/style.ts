@@ -1,0 +1,123 @@
+/**
+ * How a network is built and named: `'torchvision'` (ResNet v1.5 as torchvision
+ * and timm build it, layers named by their PyTorch module path) or `'keras'`
+ * (an exact replica of `keras.applications` ResNet, layers named as Keras names
+ * them).
+ *
+ * @example
+ * ```ts
+ * const style: ResNetStyle = 'keras';
+ * const model = resnet50({ style });
+ * model.getLayer('conv2_block1_1_conv');
+ * ```
+ */
+export type ResNetStyle = 'torchvision' | 'keras';
+
+/** Every style, in documentation order. */
+export const RESNET_STYLES: readonly ResNetStyle[] = ['torchvision', 'keras'];
+
+/** The default style: torchvision's ResNet v1.5. */
+export const DEFAULT_STYLE: ResNetStyle = 'torchvision';
+
+/**
+ * The names of the layers of one residual block (given its prefix), of the
+ * stem and of the head, in a style. Layer names are how weights are matched:
+ * torchvision-style names are PyTorch module paths (`layer1.0.conv1`), so a
+ * state-dict key is `<layer name>.<parameter>`.
+ * @internal
+ */
+export interface StyleSpec {
+  readonly name: ResNetStyle;
+  /** Convolutions carry a bias (Keras) or not (torchvision: BN follows). */
+  readonly convBias: boolean;
+  /** BatchNormalization epsilon: 1e-5 in PyTorch, 1.001e-5 in Keras ResNet. */
+  readonly epsilon: number;
+  /** BatchNormalization momentum in Keras terms (PyTorch's 0.1 is Keras's 0.9). */
+  readonly momentum: number;
+  /**
+   * `'symmetric'`: PyTorch's explicit padding of `dilation·(k−1)/2` on every
+   * side; `'same'`: tfjs/Keras `'same'` (asymmetric at stride 2).
+   */
+  readonly padding: 'symmetric' | 'same';
+  /** Where a bottleneck block puts its stride: on the 3×3 (v1.5) or the first 1×1 (v1). */
+  readonly bottleneckStride: 'conv2' | 'conv1';
+  /** Blocks create their shortcut before their main path (Keras's layer order). */
+  readonly shortcutFirst: boolean;
+  /** Initializer of convolution kernels. */
+  readonly convInit: 'kaimingFanOut' | 'glorotUniform';
+  stageName(index: number): string;
+  blockName(stage: string, index: number): string;
+  conv(block: string, i: number): string;
+  bn(block: string, i: number): string;
+  act(block: string, i: number): string;
+  pad(convName: string): string;
+  shortcut(block: string): string;
+  shortcutConv(shortcut: string): string;
+  shortcutBn(shortcut: string): string;
+  add(block: string): string;
+  out(block: string, convCount: number): string;
+  readonly stem: { convPad: string; conv: string; bn: string; act: string; poolPad: string; pool: string };
+  readonly globalAvgPool: string;
+  readonly globalMaxPool: string;
+  readonly classifier: string;
+}
+
+const torchvision: StyleSpec = {
+  name: 'torchvision',
+  convBias: false,
+  epsilon: 1e-5,
+  momentum: 0.9,
+  padding: 'symmetric',
+  bottleneckStride: 'conv2',
+  shortcutFirst: false,
+  convInit: 'kaimingFanOut',
+  stageName: (i) => `layer${i + 1}`,
+  blockName: (stage, i) => `${stage}.${i}`,
+  conv: (b, i) => `${b}.conv${i}`,
+  bn: (b, i) => `${b}.bn${i}`,
+  act: (b, i) => `${b}.act${i}`,
+  pad: (conv) => `${conv}_pad`,
+  shortcut: (b) => `${b}.downsample`,
+  shortcutConv: (s) => `${s}.0`,
+  shortcutBn: (s) => `${s}.1`,
+  add: (b) => `${b}.add`,
+  // timm's names: the activation after the addition is act<number of convs>.
+  out: (b, n) => `${b}.act${n}`,
+  stem: { convPad: 'conv1_pad', conv: 'conv1', bn: 'bn1', act: 'act1', poolPad: 'maxpool_pad', pool: 'maxpool' },
+  globalAvgPool: 'global_pool',
+  globalMaxPool: 'global_pool',
+  classifier: 'fc',
+};
+
+const keras: StyleSpec = {
+  name: 'keras',
+  convBias: true,
+  epsilon: 1.001e-5,
+  momentum: 0.99,
+  padding: 'same',
+  bottleneckStride: 'conv1',
+  shortcutFirst: true,
+  convInit: 'glorotUniform',
+  stageName: (i) => `conv${i + 2}`,
+  blockName: (stage, i) => `${stage}_block${i + 1}`,
+  conv: (b, i) => `${b}_${i}_conv`,
+  bn: (b, i) => `${b}_${i}_bn`,
+  act: (b, i) => `${b}_${i}_relu`,
+  pad: (conv) => `${conv.replace(/_conv$/, '')}_pad`,
+  shortcut: (b) => `${b}_0`,
+  shortcutConv: (s) => `${s}_conv`,
+  shortcutBn: (s) => `${s}_bn`,
+  add: (b) => `${b}_add`,
+  out: (b) => `${b}_out`,
+  stem: { convPad: 'conv1_pad', conv: 'conv1_conv', bn: 'conv1_bn', act: 'conv1_relu', poolPad: 'pool1_pad', pool: 'pool1_pool' },
+  globalAvgPool: 'avg_pool',
+  globalMaxPool: 'max_pool',
+  classifier: 'predictions',
+};
+
+const SPECS: Record<ResNetStyle, StyleSpec> = { torchvision, keras };
+
+/** The build and naming rules of a style. @internal */
+export function styleSpec(style: ResNetStyle): StyleSpec {
+  return SPECS[style];
+}
