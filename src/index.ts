@@ -32,3 +32,7 @@ export { DEFAULT_OPTIONS } from './models/options.js';
 export type { ResNetOptions } from './models/options.js';
 export { modelInfo } from './models/model-info.js';
 export type { FeatureLevel, ModelInfo } from './models/model-info.js';
+export { summarize, layerMacs } from './models/summary.js';
+export type { ModelSummary, SummarySection } from './models/summary.js';
+export * from './io/index.js';
+export * from './backend/index.js';
