@@ -36,3 +36,4 @@ export { summarize, layerMacs } from './models/summary.js';
 export type { ModelSummary, SummarySection } from './models/summary.js';
 export * from './io/index.js';
 export * from './backend/index.js';
+export * from './imagenet/index.js';
