@@ -37,3 +37,4 @@ export type { ModelSummary, SummarySection } from './models/summary.js';
 export * from './io/index.js';
 export * from './backend/index.js';
 export * from './imagenet/index.js';
+export * from './weights/index.js';
