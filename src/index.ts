@@ -38,3 +38,4 @@ export * from './io/index.js';
 export * from './backend/index.js';
 export * from './imagenet/index.js';
 export * from './weights/index.js';
+export * from './layers/index.js';
