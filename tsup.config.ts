@@ -6,6 +6,10 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // One shared chunk for both entries, so 'tfjs-resnet' and 'tfjs-resnet/node'
+  // export the same classes (and register custom layers once) in CJS too.
+  splitting: true,
+  shims: true,
   target: 'es2022',
   platform: 'neutral',
   external: [/^@tensorflow\//, 'onnxruntime-node', /^node:/],
