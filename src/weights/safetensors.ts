@@ -49,10 +49,38 @@ export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
  * ```
  */
 export type SafetensorsTensor =
-  | { dtype: 'F32' | 'F16' | 'BF16' | 'F64'; shape: number[]; data: Float32Array }
-  | { dtype: 'I32' | 'I16' | 'I8' | 'U8'; shape: number[]; data: Int32Array }
-  | { dtype: 'I64'; shape: number[]; data: Int32Array | Float64Array }
-  | { dtype: 'BOOL'; shape: number[]; data: Uint8Array };
+  | {
+      /** A floating-point dtype of the file; the values are decoded to float32. */
+      dtype: 'F32' | 'F16' | 'BF16' | 'F64';
+      /** The tensor's shape, row-major. */
+      shape: number[];
+      /** The values as float32. */
+      data: Float32Array;
+    }
+  | {
+      /** A 32-bit-or-narrower integer dtype of the file. */
+      dtype: 'I32' | 'I16' | 'I8' | 'U8';
+      /** The tensor's shape, row-major. */
+      shape: number[];
+      /** The values as int32. */
+      data: Int32Array;
+    }
+  | {
+      /** 64-bit integers. */
+      dtype: 'I64';
+      /** The tensor's shape, row-major. */
+      shape: number[];
+      /** The values as int32 when all fit, else as float64 (exact up to 2^53). */
+      data: Int32Array | Float64Array;
+    }
+  | {
+      /** Booleans. */
+      dtype: 'BOOL';
+      /** The tensor's shape, row-major. */
+      shape: number[];
+      /** The values as 0/1 bytes. */
+      data: Uint8Array;
+    };
 
 /**
  * The contents of a safetensors file. Both records have a null prototype, so
