@@ -4,7 +4,7 @@ import { describe, formatShape } from '../validate.js';
 import { assignWeights, type LoadTarget } from './assign-weights.js';
 import { fetchWeightBytes } from './fetch-weights.js';
 import { DEFAULT_LOAD_WEIGHTS_OPTIONS, type LoadReport, type LoadWeightsOptions } from './load-options.js';
-import { readSafetensors } from './safetensors.js';
+import { openSafetensors } from './safetensors.js';
 import { stateDictTargets, type ParamTarget } from './state-dict.js';
 import { layoutAccepts } from './weight-layout.js';
 import { isTensorMap, safetensorsSource, tensorMapSource, type TensorMap, type WeightSource } from './weight-source.js';
@@ -55,10 +55,10 @@ async function openSource(source: PyTorchWeightsSource, options: LoadWeightsOpti
     const bytes = await fetchWeightBytes(source, options, (loaded, total) =>
       options.onProgress?.({ phase: 'fetch', loaded, total }),
     );
-    return safetensorsSource(readSafetensors(bytes));
+    return safetensorsSource(openSafetensors(bytes));
   }
-  if (source instanceof Uint8Array) return safetensorsSource(readSafetensors(source));
-  if (source instanceof ArrayBuffer) return safetensorsSource(readSafetensors(new Uint8Array(source)));
+  if (source instanceof Uint8Array) return safetensorsSource(openSafetensors(source));
+  if (source instanceof ArrayBuffer) return safetensorsSource(openSafetensors(new Uint8Array(source)));
   if (isTensorMap(source)) return tensorMapSource(source, false, FN);
   throw new WeightsError(
     `${FN}: cannot read weights from ${describe(source)}; valid sources are a file path or URL (string or URL) of a .safetensors file, ` +

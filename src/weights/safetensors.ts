@@ -353,25 +353,74 @@ function checkLayout(entries: HeaderEntry[], dataBytes: number): void {
  * ```
  */
 export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
+  const file = openSafetensors(bytes);
+  const tensors: Record<string, SafetensorsTensor> = Object.create(null);
+  for (const name of Object.keys(file.entries)) tensors[name] = file.decode(name);
+  return { tensors, metadata: file.metadata };
+}
+
+/**
+ * A safetensors file whose header is parsed and checked, and whose tensors are
+ * decoded one at a time, on demand — so a loader holds the file's bytes plus
+ * one decoded tensor, not a second copy of every weight.
+ *
+ * @example
+ * ```ts
+ * const file = openSafetensors(bytes);
+ * for (const [name, { shape }] of Object.entries(file.entries)) console.log(name, shape);
+ * const w = file.decode('conv1.weight').data; // Float32Array
+ * ```
+ */
+export interface LazySafetensorsFile {
+  /** The `__metadata__` strings. */
+  readonly metadata: Record<string, string>;
+  /** Every tensor's dtype and shape, by name, in the file's order. */
+  readonly entries: Readonly<Record<string, { readonly dtype: SafetensorsDType; readonly shape: number[] }>>;
+  /** Decodes one tensor (a fresh array each call); throws {@link SafetensorsError} for an unknown name. */
+  decode(name: string): SafetensorsTensor;
+}
+
+/**
+ * Parses and checks a safetensors file's header exactly as
+ * {@link readSafetensors} does, without decoding any tensor yet.
+ *
+ * @param bytes - the whole file.
+ * @throws {@link SafetensorsError} when the file breaks the format.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * const file = openSafetensors(readFileSync('resnet50.safetensors'));
+ * console.log(Object.keys(file.entries).length, file.metadata);
+ * ```
+ */
+export function openSafetensors(bytes: Uint8Array): LazySafetensorsFile {
   if (!ArrayBuffer.isView(bytes) || (bytes as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== 'Uint8Array') {
     throw new SafetensorsError(`expected the file's bytes as a Uint8Array, got ${kindOf(bytes)}`);
   }
   const { headerBytes, parsed } = parseHeader(bytes);
   let metadata: Record<string, string> = Object.create(null);
-  const entries: HeaderEntry[] = [];
+  const list: HeaderEntry[] = [];
   for (const key of Object.keys(parsed)) {
     if (key === METADATA_KEY) metadata = parseMetadata(parsed[key]);
-    else entries.push(parseEntry(key, parsed[key]));
+    else list.push(parseEntry(key, parsed[key]));
   }
   const dataStart = 8 + headerBytes;
-  checkLayout(entries, bytes.length - dataStart);
+  checkLayout(list, bytes.length - dataStart);
 
-  const tensors: Record<string, SafetensorsTensor> = Object.create(null);
-  for (const { name, dtype, shape, begin, end } of entries) {
-    const data = decodeTensorBytes(dtype, bytes.subarray(dataStart + begin, dataStart + end), name);
-    tensors[name] = { dtype, shape, data } as SafetensorsTensor;
-  }
-  return { tensors, metadata };
+  const byName = new Map(list.map((e) => [e.name, e]));
+  const entries: Record<string, { dtype: SafetensorsDType; shape: number[] }> = Object.create(null);
+  for (const { name, dtype, shape } of list) entries[name] = { dtype, shape };
+  return {
+    metadata,
+    entries,
+    decode(name: string): SafetensorsTensor {
+      const e = byName.get(name);
+      if (e === undefined) throw new SafetensorsError(`no tensor named ${show(name)} in the file`);
+      const data = decodeTensorBytes(e.dtype, bytes.subarray(dataStart + e.begin, dataStart + e.end), e.name);
+      return { dtype: e.dtype, shape: [...e.shape], data } as SafetensorsTensor;
+    },
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { WeightsError } from '../errors.js';
-import type { SafetensorsFile } from './safetensors.js';
+import type { LazySafetensorsFile } from './safetensors.js';
 
 /**
  * Weights to load, handed out tensor by tensor so that a loader never holds
@@ -20,26 +20,22 @@ export interface WeightSource {
 }
 
 /**
- * A source over a parsed safetensors file: each entry becomes a tfjs tensor
- * only while it is used, and is deleted from `file.tensors` afterwards, so the
- * decoded arrays can be collected one by one.
+ * A source over a safetensors file opened lazily: each entry is decoded and
+ * becomes a tfjs tensor only while it is used, so a load holds the file's
+ * bytes plus one tensor.
  * @internal
  */
-export function safetensorsSource(file: SafetensorsFile): WeightSource {
-  const tensors = file.tensors;
+export function safetensorsSource(file: LazySafetensorsFile): WeightSource {
   const shapes = new Map<string, readonly number[]>();
-  for (const key of Object.keys(tensors)) shapes.set(key, tensors[key].shape);
+  for (const key of Object.keys(file.entries)) shapes.set(key, file.entries[key].shape);
   return {
     shapes,
     use(key, fn) {
-      const entry = tensors[key];
+      const entry = file.decode(key);
       const data = entry.data instanceof Float32Array ? entry.data : Float32Array.from(entry.data);
       tf.tidy(() => fn(tf.tensor(data, entry.shape, 'float32')));
-      delete tensors[key];
     },
-    dispose() {
-      for (const key of Object.keys(tensors)) delete tensors[key];
-    },
+    dispose() {},
   };
 }
 
