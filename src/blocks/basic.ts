@@ -1,49 +1,45 @@
 import type * as tf from '@tensorflow/tfjs';
-import { BaseBlock, defineBlock, resolveBlockArgs, type BlockArgs } from './block.js';
-import { addRelu, convBn } from './conv-bn.js';
-import { shortcutFor } from './shortcut.js';
-import { channelsOf } from '../validate.js';
+import { BaseBlock, defineBlock, resolveBlockArgs } from './block.js';
+import { convBn } from './conv-bn.js';
+import { residualBlock, resolveResidual, type ResidualBlockArgs, type ResolvedResidual } from './residual.js';
+import { ConfigError } from '../errors.js';
+import { channelsOf, describe } from '../validate.js';
 
 /**
- * Arguments of {@link basicBlock}.
+ * Arguments of {@link basicBlock}: the common residual-block arguments
+ * (zero-init of the last BN, attention, shortcut type, drop-path).
  *
  * @example
  * ```ts
- * const args: BasicBlockArgs = { filters: 64, name: 'layer1.0' };
+ * const args: BasicBlockArgs = { filters: 64, name: 'layer1.0', attention: 'se' };
  * ```
  */
-export interface BasicBlockArgs extends BlockArgs {
-  /**
-   * Initialise the last BN's scale to zero, so the block starts as the
-   * identity (torchvision's `zero_init_residual`).
-   * @defaultValue false
-   */
-  zeroInitLastBn?: boolean;
-}
+export interface BasicBlockArgs extends ResidualBlockArgs {}
 
 class BasicBlock extends BaseBlock {
-  constructor(private readonly zeroInitLastBn: boolean, ...rest: ConstructorParameters<typeof BaseBlock>) {
+  constructor(private readonly residual: ResolvedResidual, ...rest: ConstructorParameters<typeof BaseBlock>) {
     super(...rest);
   }
 
   apply(x: tf.SymbolicTensor): tf.SymbolicTensor {
     const inChannels = channelsOf(x, `basic block "${this.name}"`);
-    const { filters, stride, dilation, spec, name } = this.args;
+    const { filters, stride, dilation, firstDilation, spec, name } = this.args;
     const ctx = { spec, init: this.args.init, cache: this.cache };
-    const shortcut = (): tf.SymbolicTensor => shortcutFor(x, inChannels, filters, stride, name, ctx);
-    const early = spec.shortcutFirst ? shortcut() : undefined;
     // 3×3 (strided) → BN → ReLU → 3×3 → BN, plus the shortcut, then ReLU.
-    let y = convBn(x, { filters, kernelSize: 3, stride, dilation, conv: spec.conv(name, 1), bn: spec.bn(name, 1), act: spec.act(name, 1) }, ctx);
-    y = convBn(y, { filters, kernelSize: 3, dilation, conv: spec.conv(name, 2), bn: spec.bn(name, 2), zeroGamma: this.zeroInitLastBn }, ctx);
-    return addRelu(y, early ?? shortcut(), spec.add(name), spec.out(name, 2), ctx);
+    return residualBlock(x, inChannels, filters, 2, this.args, this.residual, ctx, (input) => {
+      const y = convBn(input, { filters, kernelSize: 3, stride, dilation: firstDilation, conv: spec.conv(name, 1), bn: spec.bn(name, 1), act: spec.act(name, 1) }, ctx);
+      return convBn(y, { filters, kernelSize: 3, dilation, conv: spec.conv(name, 2), bn: spec.bn(name, 2), zeroGamma: this.residual.zeroInitLastBn }, ctx);
+    });
   }
 }
 
 /**
  * The basic residual block of ResNet-18/34 (He et al. 2015, Fig. 2 left):
  * two 3×3 convolutions with BatchNorm, ReLU between them, and a shortcut —
- * identity when shape is kept, else a {@link projectionShortcut} — added
- * before the final ReLU. Output channels: `filters`.
+ * identity when shape is kept, else a {@link projectionShortcut} (or ResNet-D's
+ * average-pool shortcut) — added before the final ReLU. Optional channel
+ * attention (SE) and drop-path act on the residual branch before the
+ * addition, as in timm. Output channels: `filters`.
  *
  * @example
  * ```ts
@@ -53,5 +49,14 @@ class BasicBlock extends BaseBlock {
  */
 export const basicBlock = defineBlock('basic', 1, (args: BasicBlockArgs) => {
   const resolved = resolveBlockArgs('basic', args);
-  return new BasicBlock(args.zeroInitLastBn ?? false, 'basic', resolved, resolved.filters);
+  const where = `basic block "${resolved.name}"`;
+  const residual = resolveResidual(args, where);
+  // As timm asserts: the basic block has no groups and no width factor.
+  const extra = args as { groups?: unknown; widthPerGroup?: unknown };
+  if ((extra.groups ?? 1) !== 1 || (extra.widthPerGroup ?? 64) !== 64) {
+    throw new ConfigError(
+      `${where}: groups and widthPerGroup need a bottleneck block (the basic block supports only groups 1 and widthPerGroup 64), got groups ${describe(extra.groups)} and widthPerGroup ${describe(extra.widthPerGroup)}`,
+    );
+  }
+  return new BasicBlock(residual, 'basic', resolved, resolved.filters);
 });

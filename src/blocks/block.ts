@@ -2,7 +2,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_STYLE, RESNET_STYLES, styleSpec, type ResNetStyle, type StyleSpec } from './style.js';
 import { LayerCache } from './layer-cache.js';
 import type { WeightInit } from './init.js';
-import { checkInteger, checkOneOf } from '../validate.js';
+import { checkInteger, checkOneOf, describe } from '../validate.js';
+import { ConfigError } from '../errors.js';
 
 /**
  * Arguments every residual block takes. Block types extend it with their own.
@@ -26,11 +27,26 @@ export interface BlockArgs {
    */
   stride?: number;
   /**
-   * Dilation of the 3×3 convolution(s) (torchvision's
-   * `replace_stride_with_dilation`).
+   * Dilation of the block's 3×3 convolutions (torchvision's
+   * `replace_stride_with_dilation`, timm's `output_stride`).
    * @defaultValue 1
    */
   dilation?: number;
+  /**
+   * Dilation of the block's first 3×3 convolution — the one that would
+   * carry the stride. The first block of a dilated stage keeps the previous
+   * stage's dilation there, as torchvision and timm do (`first_dilation`).
+   * @defaultValue `dilation`
+   */
+  firstDilation?: number;
+  /**
+   * Stochastic depth: the probability of dropping the block's residual branch
+   * per sample in training (timm's `DropPath`); identity at inference, and no
+   * layer at all when 0. {@link stage} and `resnet(config)` fill it from the
+   * network's `dropPathRate`, increasing linearly with depth.
+   * @defaultValue 0
+   */
+  dropPathRate?: number;
   /**
    * Prefix of the block's layer names: `layer1.0` in torchvision style
    * (giving `layer1.0.conv1`, `layer1.0.downsample.0`, …), `conv2_block1` in
@@ -120,9 +136,22 @@ export interface ResolvedBlockArgs {
   readonly filters: number;
   readonly stride: number;
   readonly dilation: number;
+  readonly firstDilation: number;
+  readonly dropPathRate: number;
   readonly name: string;
   readonly spec: StyleSpec;
   readonly init: WeightInit;
+}
+
+/**
+ * Throws a {@link ConfigError} unless `value` is a probability in [0, 1).
+ * @internal
+ */
+export function checkRate(value: unknown, where: string, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) {
+    throw new ConfigError(`${where}: ${what} must be a number in [0, 1), got ${describe(value)}`);
+  }
+  return value;
 }
 
 const counters = new Map<string, number>();
@@ -143,10 +172,13 @@ export function resolveBlockArgs(kind: string, args: BlockArgs): ResolvedBlockAr
   const name = args.name ?? uniqueName(`${kind}_block`);
   const where = `${kind} block "${name}"`;
   const style = checkOneOf(args.style ?? DEFAULT_STYLE, RESNET_STYLES, where, 'style');
+  const dilation = checkInteger(args.dilation ?? 1, where, 'dilation');
   return {
     filters: checkInteger(args.filters, where, 'filters'),
     stride: checkInteger(args.stride ?? 1, where, 'stride'),
-    dilation: checkInteger(args.dilation ?? 1, where, 'dilation'),
+    dilation,
+    firstDilation: checkInteger(args.firstDilation ?? dilation, where, 'firstDilation'),
+    dropPathRate: checkRate(args.dropPathRate ?? 0, where, 'dropPathRate'),
     name,
     spec: styleSpec(style),
     init: checkOneOf(args.init ?? 'default', ['default', 'zeros'] as const, where, 'init'),

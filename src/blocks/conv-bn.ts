@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerCache } from './layer-cache.js';
 import type { StyleSpec } from './style.js';
 import { convKernelInit, type WeightInit } from './init.js';
+import { groupedConv2d } from '../layers/index.js';
 
 /** What a convolution needs to know. @internal */
 export interface ConvArgs {
@@ -9,6 +10,13 @@ export interface ConvArgs {
   kernelSize: number;
   stride?: number;
   dilation?: number;
+  /**
+   * Groups of a grouped convolution (ResNeXt's cardinality); a
+   * `GroupedConv2D` layer when above 1.
+   */
+  groups?: number;
+  /** Whether the conv has a bias; by default the style's rule (Keras yes, PyTorch no). */
+  bias?: boolean;
   /** Name of the convolution layer. */
   conv: string;
   /**
@@ -55,18 +63,20 @@ export function conv(x: tf.SymbolicTensor, a: ConvArgs, ctx: UnitContext): tf.Sy
       .apply(input) as tf.SymbolicTensor;
     padding = 'valid';
   }
-  const layer = ctx.cache.get(a.conv, () =>
-    tf.layers.conv2d({
-      name: a.conv,
-      filters: a.filters,
-      kernelSize: k,
-      strides: stride,
-      dilationRate: dilation,
-      padding,
-      useBias: ctx.spec.convBias,
-      kernelInitializer: convKernelInit(ctx.spec, ctx.init),
-      biasInitializer: 'zeros',
-    }),
+  const groups = a.groups ?? 1;
+  const common = {
+    name: a.conv,
+    filters: a.filters,
+    kernelSize: k,
+    strides: stride,
+    dilationRate: dilation,
+    padding,
+    useBias: a.bias ?? ctx.spec.convBias,
+    kernelInitializer: convKernelInit(ctx.spec, ctx.init),
+    biasInitializer: 'zeros' as const,
+  };
+  const layer = ctx.cache.get<tf.layers.Layer>(a.conv, () =>
+    groups > 1 ? groupedConv2d({ ...common, groups }) : tf.layers.conv2d(common),
   );
   return layer.apply(input) as tf.SymbolicTensor;
 }
@@ -115,4 +125,49 @@ export function addRelu(
     .get(addName, () => tf.layers.add({ name: addName }))
     .apply([shortcut, residual]) as tf.SymbolicTensor;
   return relu(sum, outName, ctx);
+}
+
+/**
+ * The residual addition `shortcut + residual` as a named `Add` layer, with no
+ * activation after it (pre-activation blocks). @internal
+ */
+export function add(
+  residual: tf.SymbolicTensor,
+  shortcut: tf.SymbolicTensor,
+  name: string,
+  ctx: UnitContext,
+): tf.SymbolicTensor {
+  return ctx.cache.get(name, () => tf.layers.add({ name })).apply([shortcut, residual]) as tf.SymbolicTensor;
+}
+
+/**
+ * The pooling of ResNet-D's average-pool shortcut (timm's `DownsampleAvg`
+ * pool), named `name`; the input itself for stride 1 without dilation.
+ * tfjs `'same'` 2×2 average pooling pads only at the bottom/right and leaves
+ * the padding out of the average — exactly PyTorch's `AvgPool2d(2, s,
+ * ceil_mode=True, count_include_pad=False)`. In a dilated stage timm uses
+ * `AvgPool2dSame(2, 1)`: zero padding at the bottom/right (`<name>_pad`
+ * in torchvision style) that *is* averaged.
+ * @internal
+ */
+export function avgPoolDown(
+  x: tf.SymbolicTensor,
+  stride: number,
+  dilation: number,
+  name: string,
+  ctx: UnitContext,
+): tf.SymbolicTensor {
+  const { spec, cache } = ctx;
+  if (stride === 1 && dilation === 1) return x;
+  if (dilation === 1) {
+    return cache
+      .get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: stride, padding: 'same', name }))
+      .apply(x) as tf.SymbolicTensor;
+  }
+  const padded = cache
+    .get(spec.pad(name), () => tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: spec.pad(name) }))
+    .apply(x) as tf.SymbolicTensor;
+  return cache
+    .get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'valid', name }))
+    .apply(padded) as tf.SymbolicTensor;
 }

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { BaseBlock, resolveBlockArgs, type Block, type BlockArgs } from './block.js';
-import { conv, batchNorm, type UnitContext } from './conv-bn.js';
+import { avgPoolDown, batchNorm, conv, type UnitContext } from './conv-bn.js';
+import { shortcutPadChannels } from '../layers/index.js';
 import { channelsOf } from '../validate.js';
 
 /**
@@ -36,20 +37,86 @@ export function projection(
 }
 
 /**
- * The shortcut of a residual block: identity when the block keeps the shape,
- * a projection when its stride is not 1 or its channel count changes.
+ * How a block's shortcut changes shape when the block does (stride ≠ 1 or
+ * new channel count):
+ * - `'projection'`: 1×1 strided conv → BN (torchvision, "option B"; `downsample.0/.1`);
+ * - `'avgPool'`: 2×2 average pool with the stride (ceil mode, partial windows
+ *   averaged over their valid pixels), then 1×1 conv → BN — ResNet-D's
+ *   shortcut, timm's `avg_down` (`downsample.0` pool, `.1` conv, `.2` BN; no
+ *   pool when only the channels change);
+ * - `'padChannels'`: subsampling with the stride and zero channels, no
+ *   parameters — "option A" of the paper's CIFAR nets ({@link ShortcutPadChannels},
+ *   one layer named like the projection, `<block>.downsample`);
+ * - `'none'`: no shortcut and no addition at all — the "plain" networks of
+ *   the degradation experiment.
+ *
+ * Otherwise a shape-keeping shortcut is the identity.
+ *
+ * @example
+ * ```ts
+ * const model = resnet({ block: 'bottleneck', layers: [3, 4, 6, 3], blockArgs: { shortcut: 'avgPool' } });
+ * ```
+ */
+export type ShortcutType = 'projection' | 'avgPool' | 'padChannels' | 'none';
+
+/**
+ * Every {@link ShortcutType}.
+ *
+ * @example
+ * ```ts
+ * SHORTCUT_TYPES.includes('avgPool'); // true
+ * ```
+ */
+export const SHORTCUT_TYPES: readonly ShortcutType[] = ['projection', 'avgPool', 'padChannels', 'none'];
+
+/** What a block's shortcut needs to know. @internal */
+export interface ShortcutArgs {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly stride: number;
+  /** The block's (stage's) dilation. */
+  readonly dilation: number;
+  readonly block: string;
+  readonly type: Exclude<ShortcutType, 'none'>;
+}
+
+/**
+ * timm's `downsample_avg`: average pool ({@link avgPoolDown}; none for
+ * stride 1 without dilation), 1×1 conv, BN.
  * @internal
  */
-export function shortcutFor(
+export function avgDown(
   x: tf.SymbolicTensor,
-  inChannels: number,
-  outChannels: number,
+  filters: number,
   stride: number,
-  blockName: string,
+  dilation: number,
+  name: string,
   ctx: UnitContext,
 ): tf.SymbolicTensor {
-  if (stride === 1 && inChannels === outChannels) return x;
-  return projection(x, outChannels, stride, ctx.spec.shortcut(blockName), ctx);
+  const { spec } = ctx;
+  const y = avgPoolDown(x, stride, dilation, spec.avgDownPool(name), ctx);
+  const z = conv(y, { filters, kernelSize: 1, conv: spec.avgDownConv(name) }, ctx);
+  return batchNorm(z, spec.avgDownBn(name), ctx);
+}
+
+/**
+ * The shortcut of a residual block: identity when the block keeps the shape,
+ * else the block's {@link ShortcutType}.
+ * @internal
+ */
+export function shortcutFor(x: tf.SymbolicTensor, a: ShortcutArgs, ctx: UnitContext): tf.SymbolicTensor {
+  if (a.stride === 1 && a.inChannels === a.outChannels) return x;
+  const name = ctx.spec.shortcut(a.block);
+  switch (a.type) {
+    case 'avgPool':
+      return avgDown(x, a.outChannels, a.stride, a.dilation, name, ctx);
+    case 'padChannels':
+      return ctx.cache
+        .get(name, () => shortcutPadChannels({ filters: a.outChannels, strides: a.stride, name }))
+        .apply(x) as tf.SymbolicTensor;
+    default:
+      return projection(x, a.outChannels, a.stride, name, ctx);
+  }
 }
 
 class ProjectionShortcut extends BaseBlock {

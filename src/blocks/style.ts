@@ -51,12 +51,27 @@ export interface StyleSpec {
   bn(block: string, i: number): string;
   act(block: string, i: number): string;
   pad(convName: string): string;
+  /** A sub-module name: `<prefix>.<part>` (torchvision) or `<prefix>_<part>` (Keras). */
+  sub(prefix: string, part: string): string;
+  /** The attention module (SE, ECA, …) of a block: timm's `<block>.se`. */
+  attention(block: string): string;
+  /** The stochastic-depth layer of a block: timm's `<block>.drop_path`. */
+  dropPath(block: string): string;
   shortcut(block: string): string;
   shortcutConv(shortcut: string): string;
   shortcutBn(shortcut: string): string;
+  /** ResNet-D average-pool shortcut: pool, conv, BN (timm's `downsample.0/.1/.2`). */
+  avgDownPool(shortcut: string): string;
+  avgDownConv(shortcut: string): string;
+  avgDownBn(shortcut: string): string;
   add(block: string): string;
   out(block: string, convCount: number): string;
   readonly stem: { convPad: string; conv: string; bn: string; act: string; poolPad: string; pool: string };
+  /**
+   * The i-th module of a deep stem (timm's `conv1` Sequential: 0 conv, 1 BN,
+   * 2 ReLU, 3 conv, 4 BN, 5 ReLU, 6 conv), followed by `stem.bn` and `stem.act`.
+   */
+  deepStem(i: number): string;
   readonly globalAvgPool: string;
   readonly globalMaxPool: string;
   readonly classifier: string;
@@ -77,13 +92,21 @@ const torchvision: StyleSpec = {
   bn: (b, i) => `${b}.bn${i}`,
   act: (b, i) => `${b}.act${i}`,
   pad: (conv) => `${conv}_pad`,
+  sub: (p, part) => `${p}.${part}`,
+  attention: (b) => `${b}.se`,
+  dropPath: (b) => `${b}.drop_path`,
   shortcut: (b) => `${b}.downsample`,
   shortcutConv: (s) => `${s}.0`,
   shortcutBn: (s) => `${s}.1`,
+  // timm's downsample_avg keeps the indices when the pool is nn.Identity.
+  avgDownPool: (s) => `${s}.0`,
+  avgDownConv: (s) => `${s}.1`,
+  avgDownBn: (s) => `${s}.2`,
   add: (b) => `${b}.add`,
   // timm's names: the activation after the addition is act<number of convs>.
   out: (b, n) => `${b}.act${n}`,
   stem: { convPad: 'conv1_pad', conv: 'conv1', bn: 'bn1', act: 'act1', poolPad: 'maxpool_pad', pool: 'maxpool' },
+  deepStem: (i) => `conv1.${i}`,
   globalAvgPool: 'global_pool',
   globalMaxPool: 'global_pool',
   classifier: 'fc',
@@ -104,12 +127,19 @@ const keras: StyleSpec = {
   bn: (b, i) => `${b}_${i}_bn`,
   act: (b, i) => `${b}_${i}_relu`,
   pad: (conv) => `${conv.replace(/_conv$/, '')}_pad`,
+  sub: (p, part) => `${p}_${part}`,
+  attention: (b) => `${b}_se`,
+  dropPath: (b) => `${b}_drop_path`,
   shortcut: (b) => `${b}_0`,
   shortcutConv: (s) => `${s}_conv`,
   shortcutBn: (s) => `${s}_bn`,
+  avgDownPool: (s) => `${s}_pool`,
+  avgDownConv: (s) => `${s}_conv`,
+  avgDownBn: (s) => `${s}_bn`,
   add: (b) => `${b}_add`,
   out: (b) => `${b}_out`,
   stem: { convPad: 'conv1_pad', conv: 'conv1_conv', bn: 'conv1_bn', act: 'conv1_relu', poolPad: 'pool1_pad', pool: 'pool1_pool' },
+  deepStem: (i) => `conv1_${Math.floor(i / 3) + 1}_${['conv', 'bn', 'relu'][i % 3]}`,
   globalAvgPool: 'avg_pool',
   globalMaxPool: 'max_pool',
   classifier: 'predictions',

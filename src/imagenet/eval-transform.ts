@@ -71,7 +71,12 @@ export function shorterSideSize(
   height: number,
   width: number,
   size: number,
-): { height: number; width: number } {
+): {
+  /** The new number of rows. */
+  height: number;
+  /** The new number of columns. */
+  width: number;
+} {
   checkInteger(height, 'shorterSideSize', 'height');
   checkInteger(width, 'shorterSideSize', 'width');
   checkInteger(size, 'shorterSideSize', 'size');

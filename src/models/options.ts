@@ -54,15 +54,51 @@ export interface ResNetOptions {
    * @defaultValue `'default'`
    */
   init?: WeightInit;
+  /**
+   * Output stride of the last feature map: 32 (the standard network), 16 or
+   * 8 — the last one or two strided stages keep their resolution and dilate
+   * their convolutions instead (timm's `output_stride`, the same as
+   * torchvision's `replace_stride_with_dilation` `[false, false, true]` /
+   * `[false, true, true]`). Weights are unchanged.
+   * @defaultValue 32
+   */
+  outputStride?: 8 | 16 | 32;
+  /**
+   * Stochastic depth (Huang et al. 2016) as timm's `drop_path_rate`: block i
+   * of n drops its residual branch with probability `dropPathRate · i/(n−1)`
+   * in training; identity at inference; no layers when 0.
+   * @defaultValue 0
+   */
+  dropPathRate?: number;
+  /**
+   * Initialise the last BN scale of every block to zero, so each block
+   * starts as the identity (torchvision's `zero_init_residual`, timm's
+   * `zero_init_last`). Irrelevant once weights are loaded.
+   * @defaultValue false
+   */
+  zeroInitLastBn?: boolean;
 }
 
 /** Defaults of {@link ResNetOptions}, stated once. */
 export const DEFAULT_OPTIONS = {
+  /** Default of {@link ResNetOptions.inputShape}: ImageNet's 224×224 RGB. */
   inputShape: [224, 224, 3] as [number | null, number | null, number],
+  /** Default of {@link ResNetOptions.includeTop}: with the classifier. */
   includeTop: true,
+  /** Default of {@link ResNetOptions.classes}: ImageNet's 1000. */
   classes: 1000,
+  /** Default of {@link ResNetOptions.pooling}: no pooling without the top. */
   pooling: null,
+  /** Default of {@link ResNetOptions.classifierActivation}. */
   classifierActivation: 'softmax',
+  /** Default of {@link ResNetOptions.style}. */
   style: 'torchvision',
+  /** Default of {@link ResNetOptions.init}: random initialisation. */
   init: 'default',
+  /** Default of {@link ResNetOptions.outputStride}: no dilation. */
+  outputStride: 32,
+  /** Default of {@link ResNetOptions.dropPathRate}: no stochastic depth. */
+  dropPathRate: 0,
+  /** Default of {@link ResNetOptions.zeroInitLastBn}. */
+  zeroInitLastBn: false,
 } as const satisfies Omit<Required<ResNetOptions>, 'name'>;

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BlockArgs, BlockFactory } from '../blocks/block.js';
+import { checkRate, type BlockArgs, type BlockFactory } from '../blocks/block.js';
+import type { BottleneckBlockArgs } from '../blocks/bottleneck.js';
 import { resolveBlockFactory, type BlockKind } from '../blocks/kinds.js';
 import { LayerCache } from '../blocks/layer-cache.js';
 import { RESNET_STYLES, styleSpec } from '../blocks/style.js';
 import { stage } from '../stages/stage.js';
-import { stem } from './stem.js';
+import { deepStemWidths, stem, STEM_TYPES, type StemType } from './stem.js';
 import { head } from './head.js';
 import { DEFAULT_OPTIONS, type ResNetOptions } from './options.js';
 import { setModelInfo, type FeatureLevel } from './model-info.js';
@@ -31,7 +32,7 @@ export type ResNetDepth = 18 | 34 | 50 | 101 | 152;
  * const model = resnet(config, { classes: 10, inputShape: [64, 64, 3] });
  * ```
  */
-export interface ResNetConfig<A extends BlockArgs = BlockArgs> {
+export interface ResNetConfig<A extends BlockArgs = BottleneckBlockArgs> {
   /** The block type: `'basic'`, `'bottleneck'` or any {@link BlockFactory}. */
   block: BlockKind | BlockFactory<A>;
   /** Blocks per stage; one entry per stage, each ≥ 1. */
@@ -52,13 +53,23 @@ export interface ResNetConfig<A extends BlockArgs = BlockArgs> {
    */
   stemWidth?: number;
   /**
+   * The stem: one 7×7 convolution, or a deep stem of three 3×3 convolutions
+   * (ResNet-C/D; see {@link StemType}).
+   * @defaultValue `'default'`
+   */
+  stemType?: StemType;
+  /**
    * Per stage after the first: replace its stride by dilation, keeping the
    * resolution (torchvision's `replace_stride_with_dilation`; `[false, true,
    * true]` gives output stride 8).
    * @defaultValue all false
    */
   replaceStrideWithDilation?: boolean[];
-  /** Further arguments for every block (e.g. `{ zeroInitLastBn: true }`). */
+  /**
+   * Further arguments for every block: for the built-in blocks `groups` and
+   * `widthPerGroup` (ResNeXt, Wide ResNet), `attention` (`'se'`),
+   * `shortcut` (`'avgPool'` for ResNet-D), `zeroInitLastBn`.
+   */
   blockArgs?: Omit<Partial<A>, keyof BlockArgs>;
 }
 
@@ -83,10 +94,16 @@ const DEPTHS = Object.keys(RESNET_DEPTHS).map(Number) as ResNetDepth[];
  * ```ts
  * const model = resnet(50, { classifierActivation: 'linear' });
  * const custom = resnet({ block: 'bottleneck', layers: [2, 2, 2] }, { classes: 10, inputShape: [64, 64, 3] });
+ * // SE-ResNeXt-50-D 32×4d: grouped 3×3s, SE, deep stem, average-pool shortcuts
+ * const senext = resnet(
+ *   { block: 'bottleneck', layers: [3, 4, 6, 3], stemType: 'deep', blockArgs: { groups: 32, widthPerGroup: 4, attention: 'se', shortcut: 'avgPool' } },
+ *   { outputStride: 16, dropPathRate: 0.05 },
+ * );
  * ```
  */
 export function resnet(depth: ResNetDepth, options?: ResNetOptions): tf.LayersModel;
-export function resnet<A extends BlockArgs>(config: ResNetConfig<A>, options?: ResNetOptions): tf.LayersModel;
+export function resnet<A extends BlockArgs>(config: ResNetConfig<A> & { block: BlockFactory<A> }, options?: ResNetOptions): tf.LayersModel;
+export function resnet(config: ResNetConfig, options?: ResNetOptions): tf.LayersModel;
 export function resnet(depthOrConfig: ResNetDepth | ResNetConfig, options: ResNetOptions = {}): tf.LayersModel {
   if (typeof depthOrConfig === 'number' || typeof depthOrConfig !== 'object' || depthOrConfig === null) {
     const depth = checkOneOf(depthOrConfig, DEPTHS, 'resnet', 'depth');
@@ -95,7 +112,8 @@ export function resnet(depthOrConfig: ResNetDepth | ResNetConfig, options: ResNe
   return buildResNet(depthOrConfig, options);
 }
 
-function resolveOptions(options: ResNetOptions) {
+/** Validates builder options and fills in their defaults; throws a {@link ConfigError}. @internal */
+export function resolveOptions(options: ResNetOptions) {
   const where = `resnet "${options.name ?? 'resnet'}"`;
   const o = { ...DEFAULT_OPTIONS, name: 'resnet', ...options };
   const shape = o.inputShape;
@@ -116,6 +134,11 @@ function resolveOptions(options: ResNetOptions) {
   checkOneOf(o.classifierActivation, ['softmax', 'linear'], where, 'classifierActivation');
   checkOneOf(o.style, RESNET_STYLES, where, 'style');
   checkOneOf(o.init, ['default', 'zeros'], where, 'init');
+  checkOneOf(o.outputStride, [8, 16, 32], where, 'outputStride');
+  checkRate(o.dropPathRate, where, 'dropPathRate');
+  if (typeof o.zeroInitLastBn !== 'boolean') {
+    throw new ConfigError(`${where}: zeroInitLastBn must be true or false, got ${describe(o.zeroInitLastBn)}`);
+  }
   return o;
 }
 
@@ -143,25 +166,31 @@ export function buildResNet(config: ResNetConfig, options: ResNetOptions): tf.La
   const widths = perStage('widths', config.widths, (i) => 64 * 2 ** i);
   const strides = perStage('strides', config.strides, (i) => (i === 0 ? 1 : 2));
   const stemWidth = checkInteger(config.stemWidth ?? 64, where, 'stemWidth');
-  const dilate = config.replaceStrideWithDilation ?? [];
-  if (!Array.isArray(dilate) || dilate.length > n - 1 || !dilate.every((d) => typeof d === 'boolean')) {
-    throw new ConfigError(
-      `${where}: replaceStrideWithDilation must be an array of at most ${n - 1} booleans (one per stage after the first), got ${describe(dilate)}`,
-    );
+  const stemType = checkOneOf(config.stemType ?? 'default', STEM_TYPES, where, 'stemType');
+  if (stemType !== 'default' && (stemWidth % 2 !== 0 || deepStemWidths(stemType, stemWidth)[0] < 1)) {
+    throw new ConfigError(`${where}: a ${stemType} stem needs an even stemWidth of at least ${stemType === 'deep' ? 2 : 8}, got ${stemWidth}`);
   }
+  const dilate = resolveDilation(config.replaceStrideWithDilation, options.outputStride, strides, where);
+
+  // Stochastic depth: timm's linear rule over all blocks of the network.
+  const total = layers.reduce((a, b) => a + b, 0);
+  const rate = (k: number): number => (total > 1 ? (o.dropPathRate * k) / (total - 1) : 0);
+  const blockArgs: Record<string, unknown> = { ...config.blockArgs };
+  if (options.zeroInitLastBn !== undefined) blockArgs.zeroInitLastBn = o.zeroInitLastBn;
 
   const spec = styleSpec(o.style);
   const ctx = { spec, init: o.init, cache: new LayerCache() };
   const input = tf.input({ shape: o.inputShape, name: 'input' });
-  const s = stem(input, stemWidth, ctx);
+  const s = stem(input, { width: stemWidth, type: stemType }, ctx);
   const features: FeatureLevel[] = [{ name: 'act1', channels: stemWidth, reduction: 2, layer: spec.stem.act }];
   let x = s.pooled;
   let reduction = 4;
   let dilation = 1;
+  let blockIndex = 0;
   for (let i = 0; i < n; i++) {
     const previousDilation = dilation;
     let stride = strides[i];
-    if (i > 0 && dilate[i - 1]) {
+    if (dilate[i]) {
       dilation *= stride;
       stride = 1;
     }
@@ -175,8 +204,10 @@ export function buildResNet(config: ResNetConfig, options: ResNetOptions): tf.La
       name: spec.stageName(i),
       style: o.style,
       init: o.init,
-      blockArgs: config.blockArgs,
+      blockArgs,
+      dropPathRates: o.dropPathRate > 0 ? Array.from({ length: layers[i] }, (_, j) => rate(blockIndex + j)) : undefined,
     });
+    blockIndex += layers[i];
     x = st.apply(x);
     reduction *= stride;
     features.push({
@@ -190,4 +221,43 @@ export function buildResNet(config: ResNetConfig, options: ResNetOptions): tf.La
   const model = tf.model({ inputs: input, outputs: output, name: o.name });
   setModelInfo(model, { style: o.style, features });
   return model;
+}
+
+/**
+ * Per stage: whether its stride becomes dilation. From
+ * `replaceStrideWithDilation` (stages after the first) or from the output
+ * stride by timm's rule (a stage dilates once the stride so far, 4 after the
+ * stem, has reached the output stride); the two must not disagree.
+ */
+function resolveDilation(
+  replace: unknown,
+  outputStride: unknown,
+  strides: number[],
+  where: string,
+): boolean[] {
+  const n = strides.length;
+  let fromReplace: boolean[] | undefined;
+  if (replace !== undefined) {
+    if (!Array.isArray(replace) || replace.length > n - 1 || !replace.every((d) => typeof d === 'boolean')) {
+      throw new ConfigError(
+        `${where}: replaceStrideWithDilation must be an array of at most ${n - 1} booleans (one per stage after the first), got ${describe(replace)}`,
+      );
+    }
+    fromReplace = strides.map((_, i) => i > 0 && replace[i - 1] === true);
+  }
+  if (outputStride === undefined || outputStride === 32) {
+    return fromReplace ?? strides.map(() => false);
+  }
+  let netStride = 4;
+  const fromStride = strides.map((st) => {
+    if (netStride >= (outputStride as number)) return st !== 1;
+    netStride *= st;
+    return false;
+  });
+  if (fromReplace !== undefined && fromReplace.some((d, i) => d !== fromStride[i])) {
+    throw new ConfigError(
+      `${where}: outputStride ${outputStride} and replaceStrideWithDilation ${describe(replace)} disagree; give one of them`,
+    );
+  }
+  return fromStride;
 }

@@ -33,9 +33,13 @@ export interface SummarySection {
  * ```
  */
 export interface ModelSummary {
+  /** The model's name. */
   readonly name: string;
+  /** The stem, each stage and the head, in order. */
   readonly sections: readonly SummarySection[];
+  /** Trainable parameters of the whole model (torchvision's parameter count). */
   readonly trainableParams: number;
+  /** All parameters, BN moving statistics included (Keras's `count_params()`). */
   readonly totalParams: number;
   /** Multiply–adds for one image, counted as torchvision's reference figures are (conv and linear layers). */
   readonly macs: number | undefined;

@@ -4,7 +4,8 @@ import { uniqueName } from '../blocks/block.js';
 import { resolveBlockFactory, type BlockKind } from '../blocks/kinds.js';
 import { DEFAULT_STYLE, RESNET_STYLES, styleSpec, type ResNetStyle } from '../blocks/style.js';
 import type { WeightInit } from '../blocks/init.js';
-import { channelsOf, checkInteger, checkOneOf } from '../validate.js';
+import { channelsOf, checkInteger, checkOneOf, describe } from '../validate.js';
+import { ConfigError } from '../errors.js';
 
 /**
  * Arguments of {@link stage}.
@@ -27,13 +28,15 @@ export interface StageArgs<A extends BlockArgs = BlockArgs> {
    */
   stride?: number;
   /**
-   * Dilation of the blocks after the first (torchvision's
-   * `replace_stride_with_dilation`).
+   * Dilation of the blocks' 3×3 convolutions (torchvision's
+   * `replace_stride_with_dilation`, timm's `output_stride`); see `firstDilation`.
    * @defaultValue 1
    */
   dilation?: number;
   /**
-   * Dilation of the first block.
+   * Dilation of the first block's first 3×3 convolution (the one that would
+   * carry the stride): the previous stage's dilation when this stage
+   * replaces its stride by dilation, as torchvision and timm do.
    * @defaultValue `dilation`
    */
   firstDilation?: number;
@@ -55,6 +58,12 @@ export interface StageArgs<A extends BlockArgs = BlockArgs> {
   init?: WeightInit;
   /** Further arguments passed to every block (e.g. `zeroInitLastBn`). */
   blockArgs?: Omit<Partial<A>, keyof BlockArgs>;
+  /**
+   * Drop-path rate of each block (one entry per block), e.g. from the
+   * network-wide linear rule of `resnet(…, { dropPathRate })`.
+   * @defaultValue all 0
+   */
+  dropPathRates?: readonly number[];
 }
 
 /**
@@ -104,13 +113,19 @@ export function stage<A extends BlockArgs = BlockArgs>(args: StageArgs<A>): Stag
   const firstDilation = checkInteger(args.firstDilation ?? dilation, where, 'firstDilation');
   const style = checkOneOf(args.style ?? DEFAULT_STYLE, RESNET_STYLES, where, 'style');
   const spec = styleSpec(style);
+  const rates = args.dropPathRates;
+  if (rates !== undefined && (!Array.isArray(rates) || rates.length !== count)) {
+    throw new ConfigError(`${where}: dropPathRates must have one entry per block (${count}), got ${describe(rates)}`);
+  }
   const blocks: Block[] = [];
   for (let i = 0; i < count; i++) {
     const blockArgs = {
       ...args.blockArgs,
       filters,
       stride: i === 0 ? stride : 1,
-      dilation: i === 0 ? firstDilation : dilation,
+      dilation,
+      firstDilation: i === 0 ? firstDilation : dilation,
+      ...(rates !== undefined ? { dropPathRate: rates[i] } : {}),
       name: spec.blockName(name, i),
       style,
       init: args.init,

@@ -1,0 +1,167 @@
+import * as tf from '@tensorflow/tfjs';
+import { basicBlock, type BasicBlockArgs } from '../blocks/basic.js';
+import { convBn, type UnitContext } from '../blocks/conv-bn.js';
+import { LayerCache } from '../blocks/layer-cache.js';
+import { styleSpec, type StyleSpec } from '../blocks/style.js';
+import { stage } from '../stages/stage.js';
+import { head } from './head.js';
+import { setModelInfo, type FeatureLevel } from './model-info.js';
+import type { ResNetOptions } from './options.js';
+import { resolveOptions } from './resnet.js';
+import type { ModelCatalog } from './catalogs/define.js';
+import { ConfigError } from '../errors.js';
+import { describe } from '../validate.js';
+
+/**
+ * Options of {@link cifarResnet}: those of every builder, with CIFAR-10's
+ * defaults, plus `plain`.
+ *
+ * @example
+ * ```ts
+ * const options: CifarResNetOptions = { plain: true, classes: 100 };
+ * const plain56 = cifarResnet(56, options);
+ * ```
+ */
+export interface CifarResNetOptions extends ResNetOptions {
+  /**
+   * Build the "plain" counterpart: the same layers without shortcuts (no
+   * addition; each block ends in its ReLU) — the degradation experiment of
+   * He et al. 2015, Fig. 6.
+   * @defaultValue false
+   */
+  plain?: boolean;
+}
+
+/**
+ * Defaults of the CIFAR networks that differ from {@link DEFAULT_OPTIONS},
+ * stated once: 32×32 RGB input, 10 classes.
+ *
+ * @example
+ * ```ts
+ * const model = cifarResnet(20, { ...CIFAR_DEFAULTS, classes: 100 });
+ * ```
+ */
+export const CIFAR_DEFAULTS = { inputShape: [32, 32, 3], classes: 10, plain: false } as const satisfies CifarResNetOptions;
+
+/** Filters of the three stages and of the stem (He et al. 2015, §4.2). */
+const CIFAR_WIDTHS = [16, 32, 64] as const;
+
+/** The depths of the paper's CIFAR-10 table (Table 6), valid examples for error messages. */
+const PAPER_DEPTHS = [20, 32, 44, 56, 110, 1202] as const;
+
+/**
+ * Blocks per stage of a CIFAR ResNet of `depth` layers: `(depth − 2) / 6`;
+ * throws a {@link ConfigError} unless `depth` is `6n + 2` with n ≥ 1.
+ * @internal
+ */
+export function cifarBlocks(depth: unknown, where: string): number {
+  if (typeof depth !== 'number' || !Number.isInteger(depth) || depth < 8 || (depth - 2) % 6 !== 0) {
+    throw new ConfigError(
+      `${where}: depth must be 6n + 2 with n ≥ 1 basic blocks per stage (8, 14, 20, …; the paper's are ${PAPER_DEPTHS.join(', ')}), got ${describe(depth)}`,
+    );
+  }
+  return (depth - 2) / 6;
+}
+
+/** torchvision style with the classifier named `linear`, as the common PyTorch implementation names it. */
+const PYTORCH_CIFAR: StyleSpec = { ...styleSpec('torchvision'), classifier: 'linear' };
+
+/**
+ * A CIFAR-10 residual network of the original paper (He et al. 2015, §4.2):
+ * a 3×3 convolution of 16 filters with BN and ReLU (no max pool), three
+ * stages of `n = (depth − 2) / 6` basic blocks with 16, 32 and 64 filters
+ * (the last two strided), global average pooling and a dense classifier —
+ * `6n + 2` weighted layers. Shortcuts are identities; where a block halves
+ * the resolution and doubles the channels the shortcut subsamples with
+ * stride 2 and zero-pads the new channels ("option A", no parameters), so a
+ * ResNet has exactly as many parameters as its plain counterpart
+ * (`plain: true`). ResNet-20/32/44/56/110 have 269,722 · 464,154 · 658,586 ·
+ * 853,018 · 1,727,962 trainable parameters.
+ *
+ * Layer names are PyTorch module paths as in the widely used PyTorch
+ * reimplementation of these nets (`conv1`, `bn1`, `layer1.0.conv1`,
+ * `layer1.0.bn1`, …, classifier `linear`), so its state dicts load by name;
+ * `style: 'keras'` names them the Keras way (`conv2_block1_1_conv`, …,
+ * `predictions`). Input 32×32×3 and 10 classes by default; `outputStride` has
+ * no effect (the network's stride is 4).
+ *
+ * @throws {@link ConfigError} unless `depth` is `6n + 2` (n ≥ 1), or for an invalid option.
+ *
+ * @example
+ * ```ts
+ * const resnet56 = cifarResnet(56);
+ * const plain56 = cifarResnet(56, { plain: true });
+ * const logits = resnet56.predict(tf.zeros([8, 32, 32, 3])) as tf.Tensor; // [8, 10]
+ * ```
+ */
+export function cifarResnet(depth: number, options: CifarResNetOptions = {}): tf.LayersModel {
+  const n = cifarBlocks(depth, `cifarResnet(${describe(depth)})`);
+  const { plain = CIFAR_DEFAULTS.plain, ...rest } = options;
+  if (typeof plain !== 'boolean') throw new ConfigError(`cifarResnet(${depth}): plain must be true or false, got ${describe(plain)}`);
+  const o = resolveOptions({ ...CIFAR_DEFAULTS, name: `${plain ? 'plain' : 'resnet'}${depth}`, ...rest });
+
+  const spec = o.style === 'keras' ? styleSpec('keras') : PYTORCH_CIFAR;
+  const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
+  const blockArgs: Partial<BasicBlockArgs> = { shortcut: plain ? 'none' : 'padChannels' };
+  if (options.zeroInitLastBn !== undefined) blockArgs.zeroInitLastBn = o.zeroInitLastBn;
+  const total = 3 * n;
+  const rate = (k: number): number => (total > 1 ? (o.dropPathRate * k) / (total - 1) : 0);
+
+  const input = tf.input({ shape: o.inputShape, name: 'input' });
+  const width = CIFAR_WIDTHS[0];
+  const names = spec.stem;
+  let x = convBn(input, { filters: width, kernelSize: 3, conv: names.conv, bn: names.bn, act: names.act }, ctx);
+  const features: FeatureLevel[] = [{ name: 'act1', channels: width, reduction: 1, layer: names.act }];
+  let reduction = 1;
+  CIFAR_WIDTHS.forEach((filters, i) => {
+    const stride = i === 0 ? 1 : 2;
+    const st = stage({
+      block: basicBlock,
+      filters,
+      blocks: n,
+      stride,
+      name: spec.stageName(i),
+      style: o.style,
+      init: o.init,
+      blockArgs,
+      dropPathRates: o.dropPathRate > 0 ? Array.from({ length: n }, (_, j) => rate(i * n + j)) : undefined,
+    });
+    x = st.apply(x);
+    reduction *= stride;
+    features.push({ name: `layer${i + 1}`, channels: filters, reduction, layer: x.sourceLayer.name });
+  });
+  const output = head(x, o, ctx);
+  const model = tf.model({ inputs: input, outputs: output, name: o.name });
+  setModelInfo(model, { style: o.style, features });
+  return model;
+}
+
+/** The registry entry of a paper CIFAR net. */
+const cifarModel = (depth: number, plain: boolean, trainableParams: number): ModelCatalog[string] => ({
+  source: 'paper',
+  description: `${plain ? 'Plain' : 'ResNet'}-${depth} for CIFAR-10 (He et al. 2015, §4.2)${plain ? ': no shortcuts' : ', option-A shortcuts'}`,
+  defaults: { inputShape: [...CIFAR_DEFAULTS.inputShape], classes: CIFAR_DEFAULTS.classes },
+  build: (options) => cifarResnet(depth, { ...options, plain }),
+  reference: { trainableParams },
+});
+
+/** Depth and trainable parameters of the paper's CIFAR-10 ResNets, derived from the architecture. */
+const CIFAR_PARAMS = [
+  [20, 269_722],
+  [32, 464_154],
+  [44, 658_586],
+  [56, 853_018],
+  [110, 1_727_962],
+] as const;
+
+/**
+ * The CIFAR-10 nets of He et al. (2015), §4.2: `resnet20` … `resnet110` and
+ * the plain counterparts `plain20` … `plain110`. Parameter counts derived
+ * from the architecture (they match the paper's 0.27M … 1.7M).
+ * @internal
+ */
+export const CIFAR_MODELS: ModelCatalog = Object.fromEntries(
+  [false, true].flatMap((plain) =>
+    CIFAR_PARAMS.map(([depth, params]) => [`${plain ? 'plain' : 'resnet'}${depth}`, cifarModel(depth, plain, params)]),
+  ),
+);

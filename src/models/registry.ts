@@ -1,0 +1,318 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { ResNetOptions } from './options.js';
+import type { ResNetConfig } from './resnet.js';
+import { BUILTIN_CATALOGS } from './catalogs/index.js';
+import { ConfigError } from '../errors.js';
+import { checkOneOf, describe } from '../validate.js';
+import { nearestNames } from './nearest-names.js';
+
+/**
+ * Whose network a model name reproduces — and so whose weights it loads:
+ * `'torchvision'`, `'timm'`, `'keras'` (Keras Applications), `'paper'` (a
+ * paper's own configuration, e.g. the CIFAR-10 ResNets of He et al.) or
+ * `'user'` (registered by the application).
+ *
+ * @example
+ * ```ts
+ * const timmNames = listModels({ source: 'timm' });
+ * ```
+ */
+export type ModelSource = 'torchvision' | 'timm' | 'keras' | 'paper' | 'user';
+
+/**
+ * Every {@link ModelSource}.
+ *
+ * @example
+ * ```ts
+ * for (const source of MODEL_SOURCES) console.log(source, listModels({ source }).length);
+ * ```
+ */
+export const MODEL_SOURCES: readonly ModelSource[] = ['torchvision', 'timm', 'keras', 'paper', 'user'];
+
+/**
+ * Reference figures of a model, as its source reports them — what tests
+ * check the built network against.
+ *
+ * @example
+ * ```ts
+ * const ref: ModelReference = { trainableParams: 25_557_032, buffers: 53_120 };
+ * ```
+ */
+export interface ModelReference {
+  /** Trainable parameters (PyTorch: `sum(p.numel() for p in model.parameters())`). */
+  readonly trainableParams?: number;
+  /** Non-trainable values: BatchNorm running means and variances (PyTorch buffers without `num_batches_tracked`). */
+  readonly buffers?: number;
+  /** All parameters as Keras counts them (`model.count_params()`). */
+  readonly totalParams?: number;
+}
+
+/**
+ * What {@link registerModel} takes: how to build the network and where it
+ * comes from.
+ *
+ * @example
+ * ```ts
+ * const def: ModelDefinition = {
+ *   source: 'user',
+ *   description: 'ResNet-10 for 64×64 inputs',
+ *   build: (options) => resnet({ block: 'basic', layers: [1, 1, 1, 1] }, options),
+ *   defaults: { inputShape: [64, 64, 3], classes: 10 },
+ * };
+ * ```
+ */
+export interface ModelDefinition {
+  /**
+   * Builds the network. It receives the caller's options over the
+   * definition's `defaults`, with `name` defaulting to the registered name.
+   */
+  build(options: ResNetOptions): tf.LayersModel;
+  /** Whose network this is. */
+  source: ModelSource;
+  /**
+   * A one-line description.
+   * @defaultValue `''`
+   */
+  description?: string;
+  /**
+   * Options that differ from the library's defaults for this model (e.g.
+   * `inputShape: [32, 32, 3]` and `classes: 10` for a CIFAR net); the caller's
+   * options override them.
+   * @defaultValue `{}`
+   */
+  defaults?: ResNetOptions;
+  /**
+   * The architecture, when the model is `resnet(config)` — so users can
+   * start from it: `resnet({ ...getModel('resnet50d').config!, layers: [2, 2, 2, 2] })`.
+   */
+  config?: ResNetConfig;
+  /** Reference figures from the source. */
+  reference?: ModelReference;
+}
+
+/**
+ * A registered model: its {@link ModelDefinition} and name.
+ *
+ * @example
+ * ```ts
+ * const entry: RegisteredModel = getModel('seresnet50');
+ * console.log(entry.source, entry.reference?.trainableParams); // 'timm' 28088024
+ * ```
+ */
+export interface RegisteredModel {
+  /** The registered name. */
+  readonly name: string;
+  /** Whose network this is. */
+  readonly source: ModelSource;
+  /** A one-line description. */
+  readonly description: string;
+  /** Options that differ from the library's defaults for this model. */
+  readonly defaults: Readonly<ResNetOptions>;
+  /** The architecture, when the model is `resnet(config)`. */
+  readonly config?: ResNetConfig;
+  /** Reference figures from the source. */
+  readonly reference?: ModelReference;
+  /** Builds the network; {@link createModel} is the usual way to call it. */
+  build(options: ResNetOptions): tf.LayersModel;
+}
+
+/**
+ * Options of {@link registerModel}.
+ *
+ * @example
+ * ```ts
+ * registerModel('my_resnet', def, { override: true });
+ * ```
+ */
+export interface RegisterModelOptions {
+  /**
+   * Replace a name registered before (a user's own; built-in names cannot be replaced).
+   * @defaultValue false
+   */
+  override?: boolean;
+}
+
+/**
+ * A filter of {@link listModels}.
+ *
+ * @example
+ * ```ts
+ * listModels({ source: ['torchvision', 'timm'], match: /^seresn/ });
+ * ```
+ */
+export interface ModelFilter {
+  /** Only models of this source (or these sources). */
+  source?: ModelSource | readonly ModelSource[];
+  /** Only names containing this string, or matching this regular expression. */
+  match?: string | RegExp;
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const models = new Map<string, RegisteredModel>();
+const builtins = new Set<string>();
+
+function entryOf(name: string, def: ModelDefinition): RegisteredModel {
+  const where = `registerModel("${name}")`;
+  if (typeof def !== 'object' || def === null || typeof def.build !== 'function') {
+    throw new ConfigError(`${where}: the definition must be an object with a build(options) function, got ${describe(def)}`);
+  }
+  const source = checkOneOf(def.source, MODEL_SOURCES, where, 'source');
+  if (def.description !== undefined && typeof def.description !== 'string') {
+    throw new ConfigError(`${where}: description must be a string, got ${describe(def.description)}`);
+  }
+  if (def.defaults !== undefined && (typeof def.defaults !== 'object' || def.defaults === null)) {
+    throw new ConfigError(`${where}: defaults must be an options object such as { classes: 10 }, got ${describe(def.defaults)}`);
+  }
+  const build = def.build.bind(def);
+  return Object.freeze({
+    name,
+    source,
+    description: def.description ?? '',
+    defaults: Object.freeze({ ...def.defaults }),
+    config: def.config,
+    reference: def.reference === undefined ? undefined : Object.freeze({ ...def.reference }),
+    build,
+  });
+}
+
+/**
+ * Registers a model name for {@link createModel} and {@link listModels} —
+ * how the library's own families are added, and how an application adds its
+ * own networks. Names are letters, digits, `_`, `.` and `-`.
+ *
+ * @throws {@link ConfigError} for an invalid name or definition, or a name
+ *   already registered (unless `override` for a user's name).
+ *
+ * @example
+ * ```ts
+ * registerModel('resnet10_cifar', {
+ *   source: 'user',
+ *   build: (options) => resnet({ block: 'basic', layers: [1, 1, 1, 1] }, options),
+ *   defaults: { inputShape: [32, 32, 3], classes: 10 },
+ * });
+ * const model = createModel('resnet10_cifar');
+ * ```
+ */
+export function registerModel(name: string, definition: ModelDefinition, options: RegisterModelOptions = {}): void {
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+    throw new ConfigError(
+      `registerModel: the name must be a non-empty string of letters, digits, "_", "." and "-" starting with a letter or digit, got ${describe(name)}`,
+    );
+  }
+  ensureBuiltins();
+  if (models.has(name)) {
+    if (builtins.has(name)) {
+      throw new ConfigError(`registerModel("${name}"): "${name}" is a built-in ${models.get(name)?.source} model and cannot be replaced; choose another name`);
+    }
+    if (options.override !== true) {
+      throw new ConfigError(`registerModel("${name}"): "${name}" is already registered; pass { override: true } to replace it`);
+    }
+  }
+  models.set(name, entryOf(name, definition));
+}
+
+/**
+ * Removes a name registered with {@link registerModel}; returns whether it
+ * was registered. Built-in names cannot be removed.
+ *
+ * @example
+ * ```ts
+ * unregisterModel('resnet10_cifar'); // true
+ * ```
+ */
+export function unregisterModel(name: string): boolean {
+  ensureBuiltins();
+  if (builtins.has(name)) {
+    throw new ConfigError(`unregisterModel("${name}"): "${name}" is a built-in model and cannot be removed`);
+  }
+  return models.delete(name);
+}
+
+let loaded = false;
+function ensureBuiltins(): void {
+  if (loaded) return;
+  loaded = true;
+  for (const catalog of BUILTIN_CATALOGS) {
+    for (const [name, def] of Object.entries(catalog)) {
+      if (models.has(name)) throw new ConfigError(`built-in model "${name}" is defined twice`);
+      models.set(name, entryOf(name, def));
+      builtins.add(name);
+    }
+  }
+}
+
+function unknown(name: unknown, where: string): ConfigError {
+  const names = [...models.keys()];
+  const near = typeof name === 'string' ? nearestNames(name, names, 3) : [];
+  const hint = near.length > 0 ? `did you mean ${near.map((n) => `"${n}"`).join(', ')}? ` : '';
+  return new ConfigError(
+    `${where}: unknown model ${describe(name)}; ${hint}listModels() lists the ${names.length} registered names`,
+  );
+}
+
+/**
+ * The registered model `name`.
+ *
+ * @throws {@link ConfigError} for an unknown name, suggesting the nearest registered names.
+ *
+ * @example
+ * ```ts
+ * const { source, reference } = getModel('resnet50d'); // 'timm', { trainableParams: 25576264, ... }
+ * ```
+ */
+export function getModel(name: string): RegisteredModel {
+  ensureBuiltins();
+  const entry = typeof name === 'string' ? models.get(name) : undefined;
+  if (entry === undefined) throw unknown(name, 'getModel');
+  return entry;
+}
+
+/**
+ * Builds a registered model by name, timm-style: `createModel('resnext50_32x4d')`.
+ * Names follow the source whose weights they match (torchvision, timm,
+ * Keras, paper); layer names are that source's module paths, so its weights
+ * load by name. `options` go over the model's own defaults.
+ *
+ * @throws {@link ConfigError} for an unknown name (suggesting the nearest
+ *   registered names) or invalid options.
+ *
+ * @example
+ * ```ts
+ * const model = createModel('seresnet50', { classifierActivation: 'linear', init: 'zeros' });
+ * const backbone = createModel('resnet50d', { includeTop: false, outputStride: 16 });
+ * ```
+ */
+export function createModel(name: string, options: ResNetOptions = {}): tf.LayersModel {
+  ensureBuiltins();
+  const entry = typeof name === 'string' ? models.get(name) : undefined;
+  if (entry === undefined) throw unknown(name, 'createModel');
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError(`createModel("${name}"): options must be an object, got ${describe(options)}`);
+  }
+  return entry.build({ name, ...entry.defaults, ...options });
+}
+
+/**
+ * The registered model names, in registration order (the library's families
+ * first), optionally filtered by source and name.
+ *
+ * @example
+ * ```ts
+ * listModels();                                  // ['resnet18', 'resnet34', ..., 'seresnext50_32x4d', ...]
+ * listModels({ source: 'timm', match: 'se' });    // ['seresnet18', 'seresnet34', ...]
+ * ```
+ */
+export function listModels(filter: ModelFilter = {}): string[] {
+  ensureBuiltins();
+  const sources = filter.source === undefined ? undefined : ([] as ModelSource[]).concat(filter.source as ModelSource);
+  sources?.forEach((s) => checkOneOf(s, MODEL_SOURCES, 'listModels', 'source'));
+  const { match } = filter;
+  if (match !== undefined && typeof match !== 'string' && !(match instanceof RegExp)) {
+    throw new ConfigError(`listModels: match must be a string or a RegExp, got ${describe(match)}`);
+  }
+  const test = (name: string): boolean =>
+    match === undefined ? true : typeof match === 'string' ? name.includes(match) : new RegExp(match.source, match.flags.replace('g', '')).test(name);
+  return [...models.values()]
+    .filter((m) => (sources === undefined || sources.includes(m.source)) && test(m.name))
+    .map((m) => m.name);
+}

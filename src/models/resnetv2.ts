@@ -1,0 +1,466 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BlockFactory } from '../blocks/block.js';
+import { batchNorm, conv, relu, type UnitContext } from '../blocks/conv-bn.js';
+import { LayerCache } from '../blocks/layer-cache.js';
+import {
+  preactBasicBlock,
+  preactBottleneckBlock,
+  PREACT_SHORTCUTS,
+  type PreactBlockArgs,
+  type PreactShortcut,
+} from '../blocks/preact.js';
+import { styleSpec, type ResNetStyle, type StyleSpec } from '../blocks/style.js';
+import { head } from './head.js';
+import { setModelInfo, type FeatureLevel } from './model-info.js';
+import { resolveOptions } from './resnet.js';
+import type { ResNetOptions } from './options.js';
+import { deepStemWidths, STEM_TYPES, type StemType } from './stem.js';
+import type { ModelCatalog } from './catalogs/define.js';
+import { ConfigError } from '../errors.js';
+import { checkInteger, checkOneOf, describe } from '../validate.js';
+
+/**
+ * The built-in pre-activation block types, usable wherever
+ * {@link ResNetV2Config.block} expects a block.
+ *
+ * @example
+ * ```ts
+ * const kind: PreactBlockKind = 'bottleneck';
+ * ```
+ */
+export type PreactBlockKind = 'basic' | 'bottleneck';
+
+const PREACT_KINDS: Record<PreactBlockKind, BlockFactory<PreactBlockArgs>> = {
+  basic: preactBasicBlock,
+  bottleneck: preactBottleneckBlock,
+};
+
+/**
+ * A pre-activation (v2) residual network: a block type and the number of
+ * blocks per stage.
+ *
+ * @example
+ * ```ts
+ * const config: ResNetV2Config = { block: 'bottleneck', layers: [3, 4, 6, 3], stemType: 'deep', shortcut: 'avgPool' }; // timm's resnetv2_50d
+ * const model = resnetV2(config, { classes: 10 });
+ * ```
+ */
+export interface ResNetV2Config {
+  /**
+   * The block type: `'bottleneck'` ({@link preactBottleneckBlock}),
+   * `'basic'` ({@link preactBasicBlock}) or any block factory taking
+   * {@link PreactBlockArgs}.
+   */
+  block: PreactBlockKind | BlockFactory<PreactBlockArgs>;
+  /** Blocks per stage; one entry per stage, each ≥ 1. */
+  layers: number[];
+  /**
+   * The blocks' `filters` per stage.
+   * @defaultValue `64 · 2^i` for stage i (64, 128, 256, 512)
+   */
+  widths?: number[];
+  /**
+   * Stride of each stage. In torchvision (timm) style it sits on the stage's
+   * first block, in Keras style on its last block (Keras's `stack2`).
+   * @defaultValue `[1, 2, 2, 2, …]` in torchvision style, `[2, 2, …, 2, 1]` in Keras style
+   */
+  strides?: number[];
+  /**
+   * Output channels of the stem.
+   * @defaultValue 64
+   */
+  stemWidth?: number;
+  /**
+   * The stem's convolutions: one 7×7 (`'default'`) or three 3×3 (`'deep'`,
+   * `'deep_tiered'`, timm's `stem_type='deep'`/`'tiered'`), with BN → ReLU
+   * between them but none after: the first block's pre-activation follows.
+   * @defaultValue `'default'`
+   */
+  stemType?: StemType;
+  /**
+   * The projection shortcut of each stage's first block: a strided 1×1
+   * convolution, or ResNet-D's average pool then 1×1 convolution (timm's
+   * `avg_down=True`).
+   * @defaultValue `'projection'`
+   */
+  shortcut?: PreactShortcut;
+  /** Further arguments for every block (e.g. `{ zeroInitLast: true }`). */
+  blockArgs?: Omit<Partial<PreactBlockArgs>, 'filters' | 'stride' | 'dilation' | 'firstDilation' | 'name' | 'style' | 'init' | 'projection' | 'shortcut'>;
+}
+
+/**
+ * The names and rules of a pre-activation network outside its blocks: timm's
+ * `ResNetV2` module paths in torchvision style, `keras.applications`
+ * ResNetV2's layer names in Keras style.
+ */
+interface V2Layout {
+  /** The style's spec, with this family's stage, block and head names. */
+  readonly spec: StyleSpec;
+  /** Which block of a stage carries its stride. */
+  readonly strideOn: 'first' | 'last';
+  readonly stemConvPad: string;
+  stemConv(k: number | undefined): string;
+  stemBn(k: number): string;
+  stemAct(k: number): string;
+  /** The stem's max pool; `window` is timm's exact −∞-padded version. */
+  readonly pool: { pad: string; window: string; pool: string };
+  readonly exactPool: boolean;
+  readonly postBn: string;
+  readonly postAct: string;
+  /** Name of the i-th unprojected strided shortcut's 1×1 max pool. */
+  subsample(i: number): string;
+}
+
+const TIMM_LAYOUT: V2Layout = {
+  spec: {
+    ...styleSpec('torchvision'),
+    stageName: (i) => `stages.${i}`,
+    blockName: (s, j) => `${s}.blocks.${j}`,
+    globalAvgPool: 'head.global_pool',
+    globalMaxPool: 'head.global_pool',
+    classifier: 'head.fc',
+  },
+  strideOn: 'first',
+  stemConvPad: 'stem.conv_pad',
+  stemConv: (k) => (k === undefined ? 'stem.conv' : `stem.conv${k}`),
+  stemBn: (k) => `stem.norm${k}`,
+  stemAct: (k) => `stem.norm${k}.act`,
+  pool: { pad: 'stem.pool_pad', window: 'stem.pool_window', pool: 'stem.pool' },
+  exactPool: true,
+  postBn: 'norm',
+  postAct: 'norm.act',
+  subsample: (i) => `subsample_${i}`,
+};
+
+const KERAS_LAYOUT: V2Layout = {
+  spec: styleSpec('keras'),
+  strideOn: 'last',
+  stemConvPad: 'conv1_pad',
+  stemConv: (k) => (k === undefined ? 'conv1_conv' : `conv1_${k}_conv`),
+  stemBn: (k) => `conv1_${k}_bn`,
+  stemAct: (k) => `conv1_${k}_relu`,
+  pool: { pad: 'pool1_pad', window: 'pool1_window', pool: 'pool1_pool' },
+  exactPool: false,
+  postBn: 'post_bn',
+  postAct: 'post_relu',
+  // Keras auto-names them in a fresh session: max_pooling2d, max_pooling2d_1, …
+  subsample: (i) => (i === 0 ? 'max_pooling2d' : `max_pooling2d_${i}`),
+};
+
+function layoutOf(style: ResNetStyle): V2Layout {
+  return style === 'keras' ? KERAS_LAYOUT : TIMM_LAYOUT;
+}
+
+/**
+ * The stem: convolution(s) with no BN after the last (pre-activation), then
+ * 3×3 stride-2 max pooling with padding 1. timm pads the pool with −∞
+ * (PyTorch's `MaxPool2d(3, 2, padding=1)` on a map that can be negative):
+ * built exactly as a stride-1 `'same'` 3×3 max pool (tfjs leaves padding out
+ * of a max) subsampled by a stride-2 1×1 pool. Keras pads with zeros
+ * (`pool1_pad`), which this reproduces as Keras computes it.
+ */
+function v2Stem(
+  x: tf.SymbolicTensor,
+  width: number,
+  type: StemType,
+  layout: V2Layout,
+  ctx: UnitContext,
+): { feature: tf.SymbolicTensor; pooled: tf.SymbolicTensor } {
+  const { cache } = ctx;
+  let y: tf.SymbolicTensor;
+  if (type === 'default') {
+    const padded = cache
+      .get(layout.stemConvPad, () => tf.layers.zeroPadding2d({ padding: 3, name: layout.stemConvPad }))
+      .apply(x) as tf.SymbolicTensor;
+    y = conv(padded, { filters: width, kernelSize: 7, stride: 2, padding: 'valid', conv: layout.stemConv(undefined) }, ctx);
+  } else {
+    const widths = deepStemWidths(type, width);
+    y = x;
+    widths.forEach((w, k) => {
+      const last = k === widths.length - 1;
+      y = conv(y, { filters: w, kernelSize: 3, stride: k === 0 ? 2 : 1, bias: last ? ctx.spec.convBias : false, conv: layout.stemConv(k + 1) }, ctx);
+      if (!last) y = relu(batchNorm(y, layout.stemBn(k + 1), ctx), layout.stemAct(k + 1), ctx);
+    });
+  }
+  const feature = y;
+  const { pad, window, pool } = layout.pool;
+  if (layout.exactPool) {
+    const windowMax = cache
+      .get(window, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same', name: window }))
+      .apply(y) as tf.SymbolicTensor;
+    y = cache
+      .get(pool, () => tf.layers.maxPooling2d({ poolSize: 1, strides: 2, padding: 'valid', name: pool }))
+      .apply(windowMax) as tf.SymbolicTensor;
+  } else {
+    const padded = cache.get(pad, () => tf.layers.zeroPadding2d({ padding: 1, name: pad })).apply(y) as tf.SymbolicTensor;
+    y = cache
+      .get(pool, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: pool }))
+      .apply(padded) as tf.SymbolicTensor;
+  }
+  return { feature, pooled: y };
+}
+
+/** Validated {@link ResNetV2Config}. */
+interface ResolvedV2Config {
+  readonly factory: BlockFactory<PreactBlockArgs>;
+  readonly layers: number[];
+  readonly widths: number[];
+  readonly strides: number[];
+  readonly stemWidth: number;
+  readonly stemType: StemType;
+  readonly shortcut: PreactShortcut;
+}
+
+function resolveConfig(config: ResNetV2Config, layout: V2Layout, where: string): ResolvedV2Config {
+  if (typeof config !== 'object' || config === null) {
+    throw new ConfigError(`${where}: the configuration must be an object such as { block: 'bottleneck', layers: [3, 4, 6, 3] }, got ${describe(config)}`);
+  }
+  const { block } = config;
+  let factory: BlockFactory<PreactBlockArgs>;
+  if (typeof block === 'function' && typeof (block as Partial<BlockFactory>).expansion === 'number') {
+    factory = block;
+  } else if (typeof block === 'string' && Object.prototype.hasOwnProperty.call(PREACT_KINDS, block)) {
+    factory = PREACT_KINDS[block];
+  } else {
+    throw new ConfigError(
+      `${where}: unknown block ${describe(block)}; valid values are 'bottleneck', 'basic' or a block factory taking PreactBlockArgs`,
+    );
+  }
+  if (!Array.isArray(config.layers) || config.layers.length === 0) {
+    throw new ConfigError(`${where}: layers must be a non-empty array of block counts per stage, got ${describe(config.layers)}`);
+  }
+  const n = config.layers.length;
+  const perStage = (what: string, value: unknown, fallback: (i: number) => number): number[] => {
+    const arr = value ?? config.layers.map((_, i) => fallback(i));
+    if (!Array.isArray(arr) || arr.length !== n) {
+      throw new ConfigError(`${where}: ${what} must have one entry per stage (${n}), got ${describe(arr)}`);
+    }
+    return arr.map((v, i) => checkInteger(v, where, `${what}[${i}]`));
+  };
+  const defaultStride = layout.strideOn === 'first' ? (i: number) => (i === 0 ? 1 : 2) : (i: number) => (i === n - 1 ? 1 : 2);
+  const stemWidth = checkInteger(config.stemWidth ?? 64, where, 'stemWidth');
+  const stemType = checkOneOf(config.stemType ?? 'default', STEM_TYPES, where, 'stemType');
+  if (stemType !== 'default' && (stemWidth % 2 !== 0 || deepStemWidths(stemType, stemWidth)[0] < 1)) {
+    throw new ConfigError(`${where}: a ${stemType} stem needs an even stemWidth of at least ${stemType === 'deep' ? 2 : 8}, got ${stemWidth}`);
+  }
+  return {
+    factory,
+    layers: perStage('layers', config.layers, () => 1),
+    widths: perStage('widths', config.widths, (i) => 64 * 2 ** i),
+    strides: perStage('strides', config.strides, defaultStride),
+    stemWidth,
+    stemType,
+    shortcut: checkOneOf(config.shortcut ?? 'projection', PREACT_SHORTCUTS, where, 'shortcut'),
+  };
+}
+
+/**
+ * Builds a pre-activation residual network (ResNet v2, He et al. 2016) as a
+ * plain `tf.LayersModel`: stem, stages of pre-activation blocks, a final
+ * BN → ReLU, then the head.
+ *
+ * - `style: 'torchvision'` (the default) is timm's `ResNetV2` with BatchNorm
+ *   (`resnetv2_50` …): layer names are timm's module paths (`stem.conv`,
+ *   `stages.0.blocks.0.norm1`, `…downsample.conv`, `norm`, `head.fc` — a
+ *   Dense holding timm's 1×1-conv classifier), the stride on each stage's
+ *   first block, PyTorch's padding, BN epsilon 1e-5.
+ * - `style: 'keras'` is `keras.applications` ResNetV2 (`resnet50v2` …):
+ *   Keras's layer names (`conv2_block1_preact_bn`, `post_bn`, `predictions`),
+ *   the stride on each stack's *last* block, biased `conv1_conv`, `_0_conv`
+ *   and `_3_conv`, epsilon 1.001e-5.
+ *
+ * Options are those of every builder; `outputStride` 16 or 8 dilates the last
+ * stages instead of striding them (timm's `output_stride`),
+ * `dropPathRate` adds timm's linearly increasing stochastic depth, and
+ * `zeroInitLastBn` zero-initialises each block's last convolution (timm's
+ * `zero_init_last`: a pre-activation block ends in a convolution).
+ *
+ * @throws {@link ConfigError} for an invalid configuration or option.
+ *
+ * @example
+ * ```ts
+ * const timmLike = resnetV2({ block: 'bottleneck', layers: [3, 4, 6, 3] }, { classifierActivation: 'linear' });
+ * const kerasLike = resnetV2({ block: 'bottleneck', layers: [3, 4, 6, 3] }, { style: 'keras' });
+ * ```
+ */
+export function resnetV2(config: ResNetV2Config, options: ResNetOptions = {}): tf.LayersModel {
+  const o = resolveOptions({ name: 'resnetv2', ...options });
+  const where = `resnetV2 "${o.name}"`;
+  const layout = layoutOf(o.style);
+  const c = resolveConfig(config, layout, where);
+  const { spec } = layout;
+  const n = c.layers.length;
+
+  // Where strides become dilation (timm's output_stride rule), per stage:
+  // the dilation before and after the stage's strided block.
+  let netStride = 4;
+  let dilation = 1;
+  const plan = c.strides.map((s) => {
+    const before = dilation;
+    let stride = s;
+    if (netStride >= o.outputStride && s > 1) {
+      dilation *= s;
+      stride = 1;
+    } else {
+      netStride *= s;
+    }
+    return { stride, before, after: dilation };
+  });
+  const total = c.layers.reduce((a, b) => a + b, 0);
+  const rate = (k: number): number => (total > 1 ? (o.dropPathRate * k) / (total - 1) : 0);
+
+  const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
+  const input = tf.input({ shape: o.inputShape, name: 'input' });
+  const s = v2Stem(input, c.stemWidth, c.stemType, layout, ctx);
+  const stemName = s.feature.sourceLayer.name;
+  const features: FeatureLevel[] = [{ name: stemName, channels: c.stemWidth, reduction: 2, layer: stemName }];
+  let x = s.pooled;
+  let reduction = 4;
+  let blockIndex = 0;
+  let subsamples = 0;
+  for (let i = 0; i < n; i++) {
+    const stageName = spec.stageName(i);
+    const { stride, before, after } = plan[i];
+    const strided = layout.strideOn === 'first' ? 0 : c.layers[i] - 1;
+    for (let j = 0; j < c.layers[i]; j++) {
+      const args: PreactBlockArgs = {
+        ...config.blockArgs,
+        ...(options.zeroInitLastBn !== undefined ? { zeroInitLast: o.zeroInitLastBn } : {}),
+        filters: c.widths[i],
+        stride: j === strided ? stride : 1,
+        firstDilation: j <= strided ? before : after,
+        dilation: j < strided ? before : after,
+        // timm projects in each stage's first block (the basic block only
+        // when the shape changes), Keras in each stack's first block.
+        projection: j === 0 ? (c.factory === preactBasicBlock && layout.strideOn === 'first' ? undefined : true) : false,
+        shortcut: c.shortcut,
+        name: spec.blockName(stageName, j),
+        style: o.style,
+        init: o.init,
+        dropPathRate: rate(blockIndex + j),
+      };
+      if (j === strided && j !== 0 && stride > 1) args.subsampleName = layout.subsample(subsamples++);
+      x = c.factory(args).apply(x);
+    }
+    blockIndex += c.layers[i];
+    reduction *= stride;
+    features.push({ name: stageName, channels: x.shape[3] as number, reduction, layer: x.sourceLayer.name });
+  }
+  x = relu(batchNorm(x, layout.postBn, ctx), layout.postAct, ctx);
+  const output = head(x, o, ctx);
+  const model = tf.model({ inputs: input, outputs: output, name: o.name });
+  setModelInfo(model, { style: o.style, features });
+  return model;
+}
+
+/**
+ * Blocks per stage of the standard ResNet v2 depths (bottleneck blocks).
+ *
+ * @example
+ * ```ts
+ * const model = resnetV2({ block: 'bottleneck', layers: RESNETV2_DEPTHS[101] }, { style: 'keras' });
+ * ```
+ */
+export const RESNETV2_DEPTHS = {
+  50: [3, 4, 6, 3],
+  101: [3, 4, 23, 3],
+  152: [3, 8, 36, 3],
+} as const satisfies Record<number, readonly number[]>;
+
+/** A preset of a fixed style: the caller may not ask for the other one. */
+function preset(style: ResNetStyle, config: ResNetV2Config, name: string, options: ResNetOptions = {}): tf.LayersModel {
+  if (options.style !== undefined && options.style !== style) {
+    throw new ConfigError(
+      `${name}: is built in ${describe(style)} style only (its layer names and arithmetic are those of ${style === 'keras' ? 'keras.applications' : 'timm'}), got style ${describe(options.style)}; use resnetV2(config, { style }) for the other layout`,
+    );
+  }
+  return resnetV2(config, { name, ...options, style });
+}
+
+const bottlenecks = (depth: keyof typeof RESNETV2_DEPTHS): ResNetV2Config => ({
+  block: 'bottleneck',
+  layers: [...RESNETV2_DEPTHS[depth]],
+});
+
+/**
+ * ResNet50V2 exactly as `keras.applications.ResNet50V2` (Keras layer names,
+ * stride on each stack's last block); `countParams()` 25,613,800.
+ *
+ * @example
+ * ```ts
+ * const model = resnet50v2();
+ * model.getLayer('conv2_block1_preact_bn');
+ * ```
+ */
+export function resnet50v2(options?: ResNetOptions): tf.LayersModel {
+  return preset('keras', bottlenecks(50), 'resnet50v2', options);
+}
+
+/**
+ * ResNet101V2 exactly as `keras.applications.ResNet101V2`; `countParams()` 44,675,560.
+ *
+ * @example
+ * ```ts
+ * const backbone = resnet101v2({ includeTop: false, pooling: 'avg' });
+ * ```
+ */
+export function resnet101v2(options?: ResNetOptions): tf.LayersModel {
+  return preset('keras', bottlenecks(101), 'resnet101v2', options);
+}
+
+/**
+ * ResNet152V2 exactly as `keras.applications.ResNet152V2`; `countParams()` 60,380,648.
+ *
+ * @example
+ * ```ts
+ * const model = resnet152v2({ init: 'zeros' }); // fast build, weights to be loaded
+ * ```
+ */
+export function resnet152v2(options?: ResNetOptions): tf.LayersModel {
+  return preset('keras', bottlenecks(152), 'resnet152v2', options);
+}
+
+/**
+ * The pre-activation models of the registry: timm's BatchNorm ResNetV2s
+ * (`timm.models.resnetv2`, layer names its module paths, figures from timm
+ * 1.0) and Keras Applications' ResNetV2s.
+ * @internal
+ */
+export const RESNETV2_MODELS: ModelCatalog = {
+  resnetv2_50: {
+    source: 'timm',
+    description: 'Pre-activation ResNet-50 (BatchNorm), timm layout',
+    build: (options) => preset('torchvision', bottlenecks(50), 'resnetv2_50', options),
+    reference: { trainableParams: 25_549_352, buffers: 45_440 },
+  },
+  resnetv2_101: {
+    source: 'timm',
+    description: 'Pre-activation ResNet-101 (BatchNorm), timm layout',
+    build: (options) => preset('torchvision', bottlenecks(101), 'resnetv2_101', options),
+    reference: { trainableParams: 44_541_480, buffers: 97_664 },
+  },
+  resnetv2_50d: {
+    source: 'timm',
+    description: 'Pre-activation ResNet-50-D: deep stem, average-pool shortcuts, timm layout',
+    build: (options) => preset('torchvision', { ...bottlenecks(50), stemType: 'deep', shortcut: 'avgPool' }, 'resnetv2_50d', options),
+    reference: { trainableParams: 25_568_584, buffers: 45_568 },
+  },
+  resnet50v2: {
+    source: 'keras',
+    description: 'keras.applications ResNet50V2',
+    build: (options) => resnet50v2(options),
+    reference: { totalParams: 25_613_800 },
+  },
+  resnet101v2: {
+    source: 'keras',
+    description: 'keras.applications ResNet101V2',
+    build: (options) => resnet101v2(options),
+    reference: { totalParams: 44_675_560 },
+  },
+  resnet152v2: {
+    source: 'keras',
+    description: 'keras.applications ResNet152V2',
+    build: (options) => resnet152v2(options),
+    reference: { totalParams: 60_380_648 },
+  },
+};

@@ -1,0 +1,54 @@
+// Fills a PyTorch-named tfjs model with the reference hash init: each weight
+// gets the values of its PyTorch key, generated in PyTorch layout and
+// transposed to tfjs layout.
+import * as tf from '@tensorflow/tfjs';
+import { hashValue } from './hash-init.js';
+import { torchParams } from './state-dict-keys.js';
+
+/** Permutation from PyTorch layout to tfjs layout, by tfjs rank and class. */
+function toTfjs(t: tf.Tensor, className: string): tf.Tensor {
+  if (t.rank === 4) return tf.transpose(t, [2, 3, 1, 0]); // [o, i, kh, kw] → [kh, kw, i, o]
+  if (t.rank === 3) return tf.transpose(t, [2, 1, 0]); // Conv1D [o, i, k] → [k, i, o]
+  if (t.rank === 2 && className === 'Dense') return tf.transpose(t); // [o, i] → [i, o]
+  return t;
+}
+
+/** Sets every weight of `model` to the hash init of its PyTorch key. Returns the keys set. */
+export function setHashWeights(model: tf.LayersModel, salt: string): string[] {
+  const params = torchParams(model);
+  const byLayer = new Map<tf.layers.Layer, tf.Tensor[]>();
+  const keys: string[] = [];
+  tf.tidy(() => {
+    for (const p of params) {
+      const values = hashValue(salt, p.key, p.shape);
+      const tensor = toTfjs(tf.tensor(values, p.shape), p.className);
+      let list = byLayer.get(p.layer);
+      if (list === undefined) byLayer.set(p.layer, (list = []));
+      list[p.index] = tensor;
+      keys.push(p.key);
+    }
+    for (const [layer, tensors] of byLayer) layer.setWeights(tensors);
+  });
+  return keys;
+}
+
+/** The hash input of shape NCHW, as an NHWC tensor. */
+export function hashInputNHWC(salt: string, nchw: readonly number[]): tf.Tensor4D {
+  const values = hashValue(salt, 'input', nchw);
+  return tf.tidy(() => tf.transpose(tf.tensor4d(values, nchw as [number, number, number, number]), [0, 2, 3, 1]));
+}
+
+/** Reads the NCHW-flat-index probes from an NHWC tensor. */
+export function readProbesNHWC(t: tf.Tensor, nchw: readonly number[], indices: readonly number[]): number[] {
+  const [, c, h, w] = nchw;
+  const data = t.dataSync();
+  return indices.map((idx) => {
+    const n = Math.floor(idx / (c * h * w));
+    let r = idx % (c * h * w);
+    const ch = Math.floor(r / (h * w));
+    r %= h * w;
+    const y = Math.floor(r / w);
+    const x = r % w;
+    return data[((n * h + y) * w + x) * c + ch];
+  });
+}
