@@ -221,3 +221,21 @@ describe('blocks', () => {
     expectError(() => projectionShortcut({ filters: 8, name: 'p' }).apply(tf.input({ shape: [32, 3] })), ShapeError, 'projection shortcut "p"', 'got rank 3');
   });
 });
+
+describe('blocks applied again', () => {
+  it('throws a ShapeError when a block is applied to an input of other channels', async () => {
+    const { basicBlock, ShapeError } = await import('../src/index.js');
+    const tf = await import('@tensorflow/tfjs');
+    const block = basicBlock({ filters: 16, name: 'reuse.0', init: 'zeros' });
+    block.apply(tf.input({ shape: [8, 8, 16] }));
+    block.apply(tf.input({ shape: [4, 4, 16] })); // same channels: shared weights
+    expect(() => block.apply(tf.input({ shape: [8, 8, 8] }))).toThrow(ShapeError);
+    expect(() => block.apply(tf.input({ shape: [8, 8, 8] }))).toThrow(/8 channels.*built for 16 channels/);
+  });
+
+  it('rejects a model name that is not a valid tfjs name', async () => {
+    const { resnet, ConfigError } = await import('../src/index.js');
+    expect(() => resnet(18, { name: 42 as unknown as string, init: 'zeros' })).toThrow(ConfigError);
+    expect(() => resnet(18, { name: 'bad name!', init: 'zeros' })).toThrow(/name must be/);
+  });
+});

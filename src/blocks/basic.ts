@@ -3,7 +3,7 @@ import { BaseBlock, defineBlock, resolveBlockArgs } from './block.js';
 import { convBn } from './conv-bn.js';
 import { residualBlock, resolveResidual, type ResidualBlockArgs, type ResolvedResidual } from './residual.js';
 import { ConfigError } from '../errors.js';
-import { channelsOf, describe } from '../validate.js';
+import { describe } from '../validate.js';
 
 /**
  * Arguments of {@link basicBlock}: the common residual-block arguments
@@ -22,7 +22,7 @@ class BasicBlock extends BaseBlock {
   }
 
   apply(x: tf.SymbolicTensor): tf.SymbolicTensor {
-    const inChannels = channelsOf(x, `basic block "${this.name}"`);
+    const inChannels = this.inputChannels(x);
     const { filters, stride, dilation, firstDilation, spec, name } = this.args;
     const ctx = { spec, init: this.args.init, cache: this.cache };
     // 3×3 (strided) → BN → ReLU → 3×3 → BN, plus the shortcut, then ReLU.

@@ -2,8 +2,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_STYLE, RESNET_STYLES, styleSpec, type ResNetStyle, type StyleSpec } from './style.js';
 import { LayerCache } from './layer-cache.js';
 import type { WeightInit } from './init.js';
-import { checkInteger, checkOneOf, describe } from '../validate.js';
-import { ConfigError } from '../errors.js';
+import { channelsOf, checkInteger, checkOneOf, describe } from '../validate.js';
+import { ConfigError, ShapeError } from '../errors.js';
 
 /**
  * Arguments every residual block takes. Block types extend it with their own.
@@ -208,6 +208,25 @@ export abstract class BaseBlock implements Block {
 
   get layers(): tf.layers.Layer[] {
     return this.cache.all();
+  }
+
+  private seenChannels: number | undefined;
+
+  /**
+   * The channel count of an input (rank 4, known channels), which must equal
+   * that of the first input the block was applied to: a block applied again
+   * reuses its layers and weights.
+   */
+  protected inputChannels(x: tf.SymbolicTensor): number {
+    const where = `${this.kind} block "${this.name}"`;
+    const channels = channelsOf(x, where);
+    if (this.seenChannels !== undefined && channels !== this.seenChannels) {
+      throw new ShapeError(
+        `${where}: applied again to an input with ${channels} channels; its layers (shared weights) were built for ${this.seenChannels} channels — create a new block for a different input`,
+      );
+    }
+    this.seenChannels = channels;
+    return channels;
   }
 
   abstract apply(x: tf.SymbolicTensor): tf.SymbolicTensor;

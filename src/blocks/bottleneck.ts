@@ -3,7 +3,7 @@ import { BaseBlock, defineBlock, resolveBlockArgs } from './block.js';
 import { convBn } from './conv-bn.js';
 import { residualBlock, resolveResidual, type ResidualBlockArgs, type ResolvedResidual } from './residual.js';
 import { ConfigError } from '../errors.js';
-import { channelsOf, checkInteger } from '../validate.js';
+import { checkInteger } from '../validate.js';
 
 /**
  * Output channels of a bottleneck block per unit of `filters`.
@@ -66,7 +66,7 @@ class BottleneckBlock extends BaseBlock {
   }
 
   apply(x: tf.SymbolicTensor): tf.SymbolicTensor {
-    const inChannels = channelsOf(x, `bottleneck block "${this.name}"`);
+    const inChannels = this.inputChannels(x);
     const { stride, firstDilation, spec, name } = this.args;
     const { width, groups } = this;
     const ctx = { spec, init: this.args.init, cache: this.cache };

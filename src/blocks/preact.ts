@@ -4,7 +4,7 @@ import { add, avgPoolDown, batchNorm, conv, relu, type UnitContext } from './con
 import type { StyleSpec } from './style.js';
 import { dropPath } from '../layers/index.js';
 import { ConfigError, ShapeError } from '../errors.js';
-import { channelsOf, checkOneOf, describe } from '../validate.js';
+import { checkOneOf, describe } from '../validate.js';
 
 /**
  * How a pre-activation block's shortcut projects when it does (see
@@ -161,7 +161,7 @@ class PreactBlock extends BaseBlock {
 
   apply(x: tf.SymbolicTensor): tf.SymbolicTensor {
     const where = `${this.kind} block "${this.name}"`;
-    const inChannels = channelsOf(x, where);
+    const inChannels = this.inputChannels(x);
     const { spec, name, stride, dilation, init } = this.args;
     const n = preactNames(spec);
     const ctx: UnitContext = { spec, init, cache: this.cache };

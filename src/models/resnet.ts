@@ -116,6 +116,11 @@ export function resnet(depthOrConfig: ResNetDepth | ResNetConfig, options: ResNe
 export function resolveOptions(options: ResNetOptions) {
   const where = `resnet "${options.name ?? 'resnet'}"`;
   const o = { ...DEFAULT_OPTIONS, name: 'resnet', ...options };
+  if (typeof o.name !== 'string' || !/^[A-Za-z0-9][-A-Za-z0-9._/]*$/.test(o.name)) {
+    throw new ConfigError(
+      `${where}: name must be a string of letters, digits and - . _ / starting with a letter or digit (a valid tfjs name), got ${describe(o.name)}`,
+    );
+  }
   const shape = o.inputShape;
   if (
     !Array.isArray(shape) ||
