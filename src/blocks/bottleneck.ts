@@ -23,7 +23,12 @@ export const BOTTLENECK_EXPANSION = 4;
  * BOTTLENECK_DEFAULTS.widthPerGroup; // 64: torchvision's width_per_group
  * ```
  */
-export const BOTTLENECK_DEFAULTS = { groups: 1, widthPerGroup: 64 } as const;
+export const BOTTLENECK_DEFAULTS = {
+  /** Default of {@link BottleneckBlockArgs.groups}: an ordinary 3×3 convolution. */
+  groups: 1,
+  /** Default of {@link BottleneckBlockArgs.widthPerGroup}. */
+  widthPerGroup: 64,
+} as const;
 
 /**
  * Arguments of {@link bottleneckBlock}.

@@ -78,7 +78,12 @@ export interface PreactBlockArgs extends BlockArgs {
  * PREACT_BLOCK_DEFAULTS.shortcut; // 'projection'
  * ```
  */
-export const PREACT_BLOCK_DEFAULTS = { shortcut: 'projection', zeroInitLast: false } as const;
+export const PREACT_BLOCK_DEFAULTS = {
+  /** Default of {@link PreactBlockArgs.shortcut}. */
+  shortcut: 'projection',
+  /** Default of {@link PreactBlockArgs.zeroInitLast}. */
+  zeroInitLast: false,
+} as const;
 
 /**
  * The layer names of a pre-activation block in a style. In torchvision style

@@ -48,7 +48,12 @@ export interface ResidualBlockArgs extends BlockArgs {
  * RESIDUAL_BLOCK_DEFAULTS.shortcut; // 'projection'
  * ```
  */
-export const RESIDUAL_BLOCK_DEFAULTS = { zeroInitLastBn: false, shortcut: 'projection' } as const;
+export const RESIDUAL_BLOCK_DEFAULTS = {
+  /** Default of {@link ResidualBlockArgs.zeroInitLastBn}. */
+  zeroInitLastBn: false,
+  /** Default of {@link ResidualBlockArgs.shortcut}. */
+  shortcut: 'projection',
+} as const;
 
 /** The resolved parts of a residual block outside its convolutions. @internal */
 export interface ResolvedResidual {

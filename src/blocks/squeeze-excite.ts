@@ -39,7 +39,12 @@ export interface SqueezeExciteArgs {
  * const se = squeezeExcite({ ...SQUEEZE_EXCITE_DEFAULTS, rdRatio: 1 / 8 });
  * ```
  */
-export const SQUEEZE_EXCITE_DEFAULTS = { rdRatio: 1 / 16, rdDivisor: 8 } as const;
+export const SQUEEZE_EXCITE_DEFAULTS = {
+  /** Default of {@link SqueezeExciteArgs.rdRatio}. */
+  rdRatio: 1 / 16,
+  /** Default of {@link SqueezeExciteArgs.rdDivisor}. */
+  rdDivisor: 8,
+} as const;
 
 /**
  * timm's `make_divisible`: `v` rounded to the nearest multiple of `divisor`

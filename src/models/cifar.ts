@@ -41,7 +41,14 @@ export interface CifarResNetOptions extends ResNetOptions {
  * const model = cifarResnet(20, { ...CIFAR_DEFAULTS, classes: 100 });
  * ```
  */
-export const CIFAR_DEFAULTS = { inputShape: [32, 32, 3], classes: 10, plain: false } as const satisfies CifarResNetOptions;
+export const CIFAR_DEFAULTS = {
+  /** CIFAR's 32×32 RGB images. */
+  inputShape: [32, 32, 3],
+  /** CIFAR-10's classes. */
+  classes: 10,
+  /** Default of {@link CifarResNetOptions.plain}: with shortcuts. */
+  plain: false,
+} as const satisfies CifarResNetOptions;
 
 /** Filters of the three stages and of the stem (He et al. 2015, §4.2). */
 const CIFAR_WIDTHS = [16, 32, 64] as const;

@@ -362,8 +362,11 @@ export function resnetV2(config: ResNetV2Config, options: ResNetOptions = {}): t
  * ```
  */
 export const RESNETV2_DEPTHS = {
+  /** ResNet-50 v2. */
   50: [3, 4, 6, 3],
+  /** ResNet-101 v2. */
   101: [3, 4, 23, 3],
+  /** ResNet-152 v2. */
   152: [3, 8, 36, 3],
 } as const satisfies Record<number, readonly number[]>;
 

@@ -375,7 +375,17 @@ export interface LazySafetensorsFile {
   /** The `__metadata__` strings. */
   readonly metadata: Record<string, string>;
   /** Every tensor's dtype and shape, by name, in the file's order. */
-  readonly entries: Readonly<Record<string, { readonly dtype: SafetensorsDType; readonly shape: number[] }>>;
+  readonly entries: Readonly<
+    Record<
+      string,
+      {
+        /** The tensor's dtype in the file. */
+        readonly dtype: SafetensorsDType;
+        /** The tensor's shape, row-major. */
+        readonly shape: number[];
+      }
+    >
+  >;
   /** Decodes one tensor (a fresh array each call); throws {@link SafetensorsError} for an unknown name. */
   decode(name: string): SafetensorsTensor;
 }
