@@ -57,3 +57,9 @@ export { resnetV2, resnet50v2, resnet101v2, resnet152v2, RESNETV2_DEPTHS } from 
 export type { ResNetV2Config, PreactBlockKind } from './models/resnetv2.js';
 export { cifarResnet, CIFAR_DEFAULTS } from './models/cifar.js';
 export type { CifarResNetOptions } from './models/cifar.js';
+export type { CreateModelOptions, CreateModelWithWeightsOptions } from './models/registry.js';
+export * from './features/index.js';
+export * from './transfer/index.js';
+export * from './experiments/index.js';
+export * from './inference/index.js';
+export * from './onnx/index.js';

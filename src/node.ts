@@ -14,3 +14,4 @@
  */
 export * from './index.js';
 export * from './imagenet/node.js';
+export * from './cli/index.js';

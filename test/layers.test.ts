@@ -76,7 +76,7 @@ describe('GroupedConv2D', () => {
       const before = tf.memory().numTensors;
       const layer = groupedConv2d(c.args);
       const x = tf.randomNormal([c.batch, ...c.size, c.cin], 0, 1, 'float32', 1) as tf.Tensor4D;
-      tf.dispose(layer.apply(x)); // builds
+      tf.dispose(layer.apply(x) as tf.Tensor); // builds
       const groups = c.args.groups ?? 1;
       const [kh, kw] = pair(c.args.kernelSize);
       const kernel = tf.randomNormal([kh, kw, c.cin / groups, c.args.filters], 0, 0.2, 'float32', 2) as tf.Tensor4D;
@@ -104,7 +104,7 @@ describe('GroupedConv2D', () => {
       for (const activation of ['relu', 'tanh'] as const) {
         const layer = groupedConv2d({ filters: 8, kernelSize: 3, padding: 'same', groups, useBias: true, activation });
         const x = tf.randomNormal([2, 6, 6, 8], 0, 1, 'float32', 3) as tf.Tensor4D;
-        tf.dispose(layer.apply(x));
+        tf.dispose(layer.apply(x) as tf.Tensor);
         const kernel = tf.randomNormal([3, 3, 8 / groups, 8], 0, 0.3, 'float32', 4) as tf.Tensor4D;
         const bias = tf.randomNormal([8], 0, 1, 'float32', 5);
         layer.setWeights([kernel, bias]);
@@ -210,7 +210,7 @@ describe('GroupedConv2D', () => {
       ] as const) {
         const x = tf.randomNormal([2, size, size, cin], 0, 1, 'float32', 8) as tf.Tensor4D;
         const layer = groupedConv2d({ filters, kernelSize: 3, padding: 'same', groups, useBias: true });
-        tf.dispose(layer.apply(x));
+        tf.dispose(layer.apply(x) as tf.Tensor);
         const kernel = tf.randomNormal([3, 3, cin / groups, filters], 0, 0.2, 'float32', 9) as tf.Tensor4D;
         layer.setWeights([kernel, tf.zeros([filters])]);
         const target = tf.randomNormal([2, size, size, filters], 0, 1, 'float32', 10);
@@ -218,7 +218,7 @@ describe('GroupedConv2D', () => {
         const ours = tf.variableGrads(() => loss(layer.apply(x, { training: true }) as tf.Tensor), layer.trainableWeights.map((w) => w.read() as tf.Variable));
         const kVar = tf.variable(kernel);
         const ref = tf.variableGrads(() => loss(referenceGroupedConv(x, kVar as tf.Tensor4D, groups, [1, 1], 'same', [1, 1])), [kVar]);
-        const ourKernelGrad = ours.grads[layer.trainableWeights[0].read().name];
+        const ourKernelGrad = ours.grads[(layer.trainableWeights[0].read() as tf.Variable).name];
         expect(relDiff(ourKernelGrad, ref.grads[kVar.name])).toBeLessThan(1e-5);
         tf.dispose([x, kernel, target, kVar, ...Object.values(ours.grads), ours.value, ...Object.values(ref.grads), ref.value]);
         layer.dispose();

@@ -5,6 +5,11 @@ import { BUILTIN_CATALOGS } from './catalogs/index.js';
 import { ConfigError } from '../errors.js';
 import { checkOneOf, describe } from '../validate.js';
 import { nearestNames } from './nearest-names.js';
+import { modelInfo } from './model-info.js';
+import { featuresOnly } from '../features/features-only.js';
+import { loadPyTorchWeights, type PyTorchWeightsSource } from '../weights/load-pytorch.js';
+import { loadKerasWeights, type KerasWeightsSource } from '../weights/load-keras.js';
+import type { LoadWeightsOptions } from '../weights/load-options.js';
 
 /**
  * Whose network a model name reproduces — and so whose weights it loads:
@@ -268,10 +273,61 @@ export function getModel(name: string): RegisteredModel {
 }
 
 /**
+ * Options of {@link createModel}: the model options plus timm's
+ * `features_only`.
+ *
+ * @example
+ * ```ts
+ * const options: CreateModelOptions = { featuresOnly: true, outIndices: [2, 3, 4] };
+ * const fpnBackbone = createModel('resnet50', options); // outputs layer2, layer3, layer4
+ * ```
+ */
+export interface CreateModelOptions extends ResNetOptions {
+  /**
+   * Return a multi-output model of the feature maps (stem activation and
+   * each stage's output), as timm's `features_only` — see {@link featuresOnly}.
+   * @defaultValue false
+   */
+  featuresOnly?: boolean;
+  /**
+   * With `featuresOnly`: which levels to output (0 the stem, then the stages;
+   * negative counts from the end).
+   * @defaultValue every level
+   */
+  outIndices?: number[];
+}
+
+/**
+ * Options of {@link createModel} with weights to load: the model is built
+ * without random initialisation and resolves once its weights are loaded.
+ *
+ * @example
+ * ```ts
+ * const model = await createModel('resnet50', { weights: 'resnet50.safetensors', classifierActivation: 'linear' });
+ * ```
+ */
+export interface CreateModelWithWeightsOptions extends CreateModelOptions {
+  /**
+   * The weights: a PyTorch state dict (safetensors path, URL or bytes, or a
+   * tensor map) for torchvision/timm-style models, loaded with
+   * {@link loadPyTorchWeights}; a tfjs weights manifest for Keras-style
+   * models, loaded with {@link loadKerasWeights}.
+   */
+  weights: PyTorchWeightsSource | KerasWeightsSource;
+  /**
+   * Options of the loader (strictness, progress).
+   * @defaultValue strict loading
+   */
+  weightsOptions?: LoadWeightsOptions;
+}
+
+/**
  * Builds a registered model by name, timm-style: `createModel('resnext50_32x4d')`.
  * Names follow the source whose weights they match (torchvision, timm,
  * Keras, paper); layer names are that source's module paths, so its weights
- * load by name. `options` go over the model's own defaults.
+ * load by name. `options` go over the model's own defaults. With `weights`
+ * it skips random initialisation (`init: 'zeros'`), loads them, and returns
+ * a promise of the loaded model.
  *
  * @throws {@link ConfigError} for an unknown name (suggesting the nearest
  *   registered names) or invalid options.
@@ -280,16 +336,43 @@ export function getModel(name: string): RegisteredModel {
  * ```ts
  * const model = createModel('seresnet50', { classifierActivation: 'linear', init: 'zeros' });
  * const backbone = createModel('resnet50d', { includeTop: false, outputStride: 16 });
+ * const features = createModel('resnet18', { featuresOnly: true, outIndices: [1, 2, 3, 4] });
+ * const pretrained = await createModel('resnet50', { weights: 'resnet50.safetensors' });
  * ```
  */
-export function createModel(name: string, options: ResNetOptions = {}): tf.LayersModel {
+export function createModel(name: string, options: CreateModelWithWeightsOptions): Promise<tf.LayersModel>;
+export function createModel(name: string, options?: CreateModelOptions): tf.LayersModel;
+export function createModel(
+  name: string,
+  options: CreateModelOptions | CreateModelWithWeightsOptions = {},
+): tf.LayersModel | Promise<tf.LayersModel> {
   ensureBuiltins();
   const entry = typeof name === 'string' ? models.get(name) : undefined;
   if (entry === undefined) throw unknown(name, 'createModel');
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError(`createModel("${name}"): options must be an object, got ${describe(options)}`);
   }
-  return entry.build({ name, ...entry.defaults, ...options });
+  const { featuresOnly: asFeatures, outIndices, weights, weightsOptions, ...modelOptions } =
+    options as Partial<CreateModelWithWeightsOptions>;
+  if (asFeatures !== undefined && typeof asFeatures !== 'boolean') {
+    throw new ConfigError(`createModel("${name}"): featuresOnly must be true or false, got ${describe(asFeatures)}`);
+  }
+  const finish = (model: tf.LayersModel): tf.LayersModel => (asFeatures ? featuresOnly(model, { outIndices }) : model);
+  if (weights === undefined) {
+    // Without weights to load, a features model needs no classifier.
+    return finish(entry.build({ name, ...entry.defaults, ...modelOptions, ...(asFeatures ? { includeTop: false } : {}) }));
+  }
+  const model = entry.build({ name, init: 'zeros', ...entry.defaults, ...modelOptions });
+  const load = modelInfo(model)?.style === 'keras'
+    ? loadKerasWeights(model, weights as KerasWeightsSource, weightsOptions)
+    : loadPyTorchWeights(model, weights as PyTorchWeightsSource, weightsOptions);
+  return load.then(
+    () => finish(model),
+    (error: unknown) => {
+      model.dispose();
+      throw error;
+    },
+  );
 }
 
 /**

@@ -1,0 +1,70 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { optimizeForInference } from '../../inference/optimize.js';
+import { BACKEND_OPTION, selectBackend } from '../backend.js';
+import { requiredOption, sizeOption, type Command } from '../command.js';
+import { nodeFileSystem } from '../file-system.js';
+import { writeLine } from '../io.js';
+import { buildModel, modelEntry } from '../models.js';
+import { formatBytes } from '../progress.js';
+import { loadWeightsWithProgress } from '../weights.js';
+
+/** `tfjs-resnet convert`. @internal */
+export const convertCommand: Command = {
+  name: 'convert',
+  summary: 'Convert PyTorch weights into a TensorFlow.js LayersModel directory (model.json + weights.bin).',
+  usage: '<model> --weights <file.safetensors> --out <dir> [options]',
+  details:
+    'The directory opens with tf.loadLayersModel in Node (nodeFileSystem from tfjs-resnet/node, or file:// with\n' +
+    'tfjs-node) and in browsers (served over http). --optimize folds BatchNorm into the convolutions first\n' +
+    '(inference only; import tfjs-resnet before loading if the optimized model uses its custom layers).',
+  options: {
+    weights: { type: 'string', value: '<file|url>', description: 'PyTorch state dict as .safetensors (required)' },
+    out: { type: 'string', value: '<dir>', description: 'output directory, created if missing (required)' },
+    optimize: { type: 'boolean', description: 'fold BatchNorm and fuse activations for inference (optimizeForInference)' },
+    logits: { type: 'boolean', description: 'end with logits instead of softmax probabilities' },
+    input: { type: 'string', value: '<HxW>', description: "fixed input height×width (default: the model's)" },
+    backend: BACKEND_OPTION,
+  },
+  positionals: { min: 1, max: 1 },
+  examples: [
+    'convert resnet50 --weights resnet50.safetensors --out web/resnet50',
+    'convert resnet18 --weights https://example.com/resnet18.safetensors --out out/r18 --optimize --logits',
+  ],
+  async run({ values, positionals, io }) {
+    const name = positionals[0];
+    const entry = modelEntry(name, 'convert');
+    const weights = requiredOption(values, 'weights', 'convert');
+    const out = requiredOption(values, 'out', 'convert');
+    const hw = sizeOption(values, 'input', 'convert');
+    const defaultShape = entry.defaults.inputShape ?? [224, 224, 3];
+    await selectBackend(values, 'convert');
+    let model: tf.LayersModel = buildModel(
+      name,
+      {
+        init: 'zeros',
+        inputShape: hw === undefined ? defaultShape : [hw[0], hw[1], defaultShape[2]],
+        ...(values.logits === true ? { classifierActivation: 'linear' as const } : {}),
+      },
+      'convert',
+    );
+    try {
+      await loadWeightsWithProgress(model, weights, io.stderr);
+      if (values.optimize === true) {
+        const optimized = optimizeForInference(model);
+        if (optimized !== model) {
+          model.dispose();
+          model = optimized;
+        }
+      }
+      await model.save(nodeFileSystem(out));
+      const files = ['model.json', 'weights.bin'];
+      const sizes = await Promise.all(files.map(async (f) => (await stat(path.join(out, f))).size));
+      writeLine(io.stdout, `wrote ${files.map((f, i) => `${path.join(out, f)} (${formatBytes(sizes[i])})`).join(', ')}`);
+      return 0;
+    } finally {
+      model.dispose();
+    }
+  },
+};

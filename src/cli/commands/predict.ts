@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs';
+import { access } from 'node:fs/promises';
+import { ConfigError } from '../../errors.js';
+import { decodePredictions } from '../../imagenet/decode-predictions.js';
+import { imagenetEvalTransform } from '../../imagenet/eval-transform.js';
+import { loadImage } from '../../imagenet/load-image.js';
+import { PREPROCESS_MODES, preprocessInput, type PreprocessMode } from '../../imagenet/preprocess-input.js';
+import { IMAGENET_CLASSES } from '../../imagenet/classes.js';
+import { checkOneOf } from '../../validate.js';
+import { BACKEND_OPTION, selectBackend } from '../backend.js';
+import { integerOption, PROGRAM, requiredOption, stringOption, type Command } from '../command.js';
+import { writeLine } from '../io.js';
+import { buildModel, modelEntry } from '../models.js';
+import { loadWeightsWithProgress } from '../weights.js';
+
+/** One image's predictions, as `predict --json` prints them. @internal */
+export interface ImagePredictions {
+  readonly image: string;
+  readonly predictions: ReadonlyArray<{ index: number; label: string; probability: number }>;
+}
+
+const isUrl = (s: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+
+/** Fails early, before any weights are read, for image files that do not exist. */
+async function checkImages(images: readonly string[]): Promise<void> {
+  for (const image of images) {
+    if (isUrl(image)) continue;
+    try {
+      await access(image);
+    } catch {
+      throw new ConfigError(`${PROGRAM} predict: image file "${image}" does not exist; give JPEG or PNG file paths or http(s) URLs`);
+    }
+  }
+}
+
+/** The top `k` classes of each row of `probs`; ImageNet labels for 1000 classes, `class <i>` otherwise. */
+function topClasses(probs: tf.Tensor2D, k: number): Array<ImagePredictions['predictions']> {
+  const classes = probs.shape[1];
+  if (classes === IMAGENET_CLASSES.length) return decodePredictions(probs, { top: k });
+  return (probs.arraySync() as number[][]).map((row) =>
+    row
+      .map((probability, index) => ({ index, label: `class ${index}`, probability }))
+      .sort((a, b) => b.probability - a.probability || a.index - b.index)
+      .slice(0, Math.min(k, classes)),
+  );
+}
+
+/** `tfjs-resnet predict`. @internal */
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'Classify images with a model and PyTorch (torchvision/timm) weights.',
+  usage: '<model> <image...> --weights <file|url> [options]',
+  details:
+    "Each image is decoded (JPEG or PNG), resized on its shorter side and center-cropped as torchvision's eval\n" +
+    'transform does, normalized (torch mode: ÷255, ImageNet mean/std), run through the model and a softmax.',
+  options: {
+    weights: { type: 'string', value: '<file|url>', description: 'PyTorch state dict as .safetensors (required)' },
+    top: { type: 'string', value: '<k>', description: 'classes to print per image (default: 5)' },
+    preprocess: { type: 'string', value: '<mode>', description: `input normalization: ${PREPROCESS_MODES.join(', ')} (default: torch)` },
+    crop: { type: 'string', value: '<n>', description: "center-crop side (default: the model's input size, 224)" },
+    resize: { type: 'string', value: '<n>', description: 'shorter side before cropping (default: crop·256/224, 256)' },
+    json: { type: 'boolean', description: 'print the predictions as JSON' },
+    backend: BACKEND_OPTION,
+  },
+  positionals: { min: 2, max: Infinity },
+  examples: [
+    'predict resnet50 cat.jpg --weights resnet50.safetensors',
+    'predict resnet18 a.png b.jpg --weights https://example.com/resnet18.safetensors --top 3 --json',
+  ],
+  async run({ values, positionals, io }) {
+    const [name, ...images] = positionals;
+    const entry = modelEntry(name, 'predict');
+    const weights = requiredOption(values, 'weights', 'predict');
+    const top = integerOption(values, 'top', 5, 'predict');
+    const mode = checkOneOf(stringOption(values, 'preprocess') ?? 'torch', PREPROCESS_MODES, `${PROGRAM} predict`, '--preprocess') as PreprocessMode;
+    const crop = integerOption(values, 'crop', entry.defaults.inputShape?.[0] ?? 224, 'predict');
+    const resize = integerOption(values, 'resize', Math.floor((crop * 256) / 224), 'predict');
+    if (resize < crop) throw new ConfigError(`${PROGRAM} predict: --resize (${resize}) must be at least --crop (${crop})`);
+    await checkImages(images);
+    await selectBackend(values, 'predict');
+
+    const model = buildModel(name, { init: 'zeros', classifierActivation: 'linear', inputShape: [crop, crop, 3] }, 'predict');
+    try {
+      await loadWeightsWithProgress(model, weights, io.stderr);
+      const results: ImagePredictions[] = [];
+      for (const image of images) {
+        const pixels = await loadImage(image);
+        const probs = tf.tidy(() => {
+          const x = preprocessInput(tf.expandDims(imagenetEvalTransform(pixels, { resize, crop }), 0), { mode });
+          return tf.softmax(model.predict(x) as tf.Tensor2D) as tf.Tensor2D;
+        });
+        try {
+          results.push({ image, predictions: topClasses(probs, top)[0] });
+        } finally {
+          probs.dispose();
+        }
+      }
+      if (values.json === true) writeLine(io.stdout, JSON.stringify(results, null, 2));
+      else {
+        for (const r of results) {
+          writeLine(io.stdout, r.image);
+          r.predictions.forEach((p, i) => writeLine(io.stdout, `  ${String(i + 1).padStart(2)}. ${p.probability.toFixed(4)}  ${p.label} (${p.index})`));
+        }
+      }
+      return 0;
+    } finally {
+      model.dispose();
+    }
+  },
+};

@@ -1,0 +1,147 @@
+import type * as tf from '@tensorflow/tfjs';
+import { layerGraph, type GraphNode, type LayerGraph } from './graph.js';
+import { isFoldableConv, isIdentityAtInference } from './rules.js';
+import {
+  activationOfLayer,
+  batchNormAffine,
+  convSpec,
+  isLastAxisBn,
+  isPadFree,
+  type ConvSpec,
+} from './layer-config.js';
+import { foldConvWeights, type ConvTensors } from './fold.js';
+
+/** What a convolution node becomes at inference. @internal */
+export interface ConvFusion {
+  /** The BatchNormalization after it, folded into its kernel and bias. */
+  readonly bnAfter?: GraphNode;
+  /** The BatchNormalization before it, folded into its kernel and bias. */
+  readonly bnBefore?: GraphNode;
+  /** The activation node fused into it. */
+  readonly act?: GraphNode;
+}
+
+/**
+ * The inference plan of a model: which nodes vanish (BatchNorms folded into
+ * a convolution, activations fused into one, training-only layers) and what
+ * each surviving convolution absorbs. Computed once from the
+ * {@link LayerGraph}, consumed by both the tfjs optimizer and the ONNX
+ * exporter.
+ * @internal
+ */
+export interface InferencePlan {
+  readonly graph: LayerGraph;
+  /** Whether the node disappears (its output equals {@link resolve} of it). */
+  isRemoved(node: GraphNode): boolean;
+  /**
+   * The tensor of the original graph that carries `t`'s value once removed
+   * nodes are gone: `t` itself, or the input a removed node passed through, or
+   * the output of the convolution that absorbed it.
+   */
+  resolve(t: tf.SymbolicTensor): tf.SymbolicTensor;
+  /** What a surviving convolution absorbs (empty for other nodes). */
+  fusion(node: GraphNode): ConvFusion;
+  /** The convolution's configuration with its fused activation. */
+  convSpec(node: GraphNode): ConvSpec;
+  /** The convolution's weights with every BatchNorm it absorbs folded in (new tensors, the caller's to dispose). */
+  convWeights(node: GraphNode): ConvTensors;
+  /** The surviving node whose output is `t` after {@link resolve}, if any. */
+  producer(t: tf.SymbolicTensor): GraphNode | undefined;
+}
+
+/**
+ * Plans BatchNorm folding, activation fusion and identity removal for a model.
+ * A node is only removed when nothing else reads the tensor it would merge
+ * and that tensor is not a model output, so layer and output names survive.
+ * @internal
+ */
+export function inferencePlan(model: tf.LayersModel): InferencePlan {
+  const graph = layerGraph(model);
+  const removed = new Set<GraphNode>();
+  const fusions = new Map<GraphNode, { bnAfter?: GraphNode; bnBefore?: GraphNode; act?: GraphNode }>();
+  const specs = new Map<GraphNode, ConvSpec>();
+  const fusionOf = (n: GraphNode) => {
+    let f = fusions.get(n);
+    if (f === undefined) fusions.set(n, (f = {}));
+    return f;
+  };
+  const specOf = (n: GraphNode): ConvSpec => {
+    let s = specs.get(n);
+    if (s === undefined) specs.set(n, (s = convSpec(n.layer)));
+    return s;
+  };
+  const single = (n: GraphNode): boolean => graph.applications(n.layer) === 1 && n.inputs.length === 1 && n.outputs.length === 1;
+  /** Removing a node whose output is a model output would rename that output: never done. */
+  const removable = (n: GraphNode): boolean => single(n) && !graph.isOutput(n.outputs[0]);
+  const isConv = (n: GraphNode | undefined): n is GraphNode => n !== undefined && isFoldableConv(n.className) && single(n);
+  /** `t` is read by `reader` alone and is not a model output. */
+  const onlyReader = (t: tf.SymbolicTensor, reader: GraphNode): boolean =>
+    !graph.isOutput(t) && graph.consumers(t).length === 1 && graph.consumers(t)[0] === reader;
+
+  for (const node of graph.nodes) {
+    if (isIdentityAtInference(node.className) && node.inputs.length === 1 && node.outputs.length === 1 && !graph.isOutput(node.outputs[0])) {
+      removed.add(node);
+      continue;
+    }
+    if (node.className === 'BatchNormalization' && removable(node) && isLastAxisBn(node.layer, node.inputs[0].rank)) {
+      // conv → BN: fold into the convolution before.
+      const p = graph.producer(node.inputs[0]);
+      if (isConv(p) && !fusions.get(p)?.bnAfter && specOf(p).activation === 'linear' && onlyReader(p.outputs[0], node)) {
+        fusionOf(p).bnAfter = node;
+        removed.add(node);
+        continue;
+      }
+      // BN → conv with nothing (no padding) in between: fold into the convolution after.
+      const [c] = graph.consumers(node.outputs[0]);
+      if (isConv(c) && !fusions.get(c)?.bnBefore && onlyReader(node.outputs[0], c) && specOf(c).groups === 1 && isPadFree(specOf(c))) {
+        fusionOf(c).bnBefore = node;
+        removed.add(node);
+      }
+      continue;
+    }
+    const act = activationOfLayer(node.layer);
+    if (act !== undefined && removable(node)) {
+      const src = node.inputs[0];
+      const p = graph.producer(src);
+      const conv = p !== undefined && removed.has(p) && p.className === 'BatchNormalization' ? graph.producer(p.inputs[0]) : p;
+      if (isConv(conv) && fusions.get(conv)?.act === undefined && specOf(conv).activation === 'linear' && onlyReader(src, node)) {
+        if (conv === p || fusions.get(conv)?.bnAfter === p) {
+          fusionOf(conv).act = node;
+          specs.set(conv, { ...specOf(conv), activation: act });
+          removed.add(node);
+        }
+      }
+    }
+  }
+
+  const resolve = (t: tf.SymbolicTensor): tf.SymbolicTensor => {
+    let cur = t;
+    for (;;) {
+      const p = graph.producer(cur);
+      if (p === undefined || !removed.has(p)) return cur;
+      // A removed node passes its input through (identity, BN folded
+      // before), or its input already resolves to the absorbing conv.
+      cur = p.inputs[0];
+    }
+  };
+
+  return {
+    graph,
+    isRemoved: (node) => removed.has(node),
+    resolve,
+    fusion: (node) => fusions.get(node) ?? {},
+    convSpec: (node) => specOf(node),
+    convWeights(node) {
+      const f = fusions.get(node) ?? {};
+      return foldConvWeights(
+        node.layer,
+        f.bnBefore && batchNormAffine(f.bnBefore.layer),
+        f.bnAfter && batchNormAffine(f.bnAfter.layer),
+      );
+    },
+    producer(t) {
+      const p = graph.producer(resolve(t));
+      return p !== undefined && !removed.has(p) ? p : undefined;
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError } from '../errors.js';
+import { checkInteger } from '../validate.js';
+
+/**
+ * Options of {@link createOnnxSession} and {@link runOnnx}.
+ *
+ * @example
+ * ```ts
+ * const options: OnnxRunOptions = { threads: 2 };
+ * ```
+ */
+export interface OnnxRunOptions {
+  /**
+   * Threads of onnxruntime's intra-op pool.
+   * @defaultValue onnxruntime's default (one per physical core)
+   */
+  threads?: number;
+}
+
+/**
+ * An onnxruntime-node session that takes and returns `tf.Tensor`s.
+ *
+ * @example
+ * ```ts
+ * const session = await createOnnxSession(exportOnnx(model), { threads: 2 });
+ * const [probs] = await session.run(x);
+ * await session.release();
+ * ```
+ */
+export interface OnnxSession {
+  /** The graph's input names, in order. */
+  readonly inputNames: readonly string[];
+  /** The graph's output names, in order. */
+  readonly outputNames: readonly string[];
+  /** Runs the model on one tensor per input; returns one tensor per output. */
+  run(inputs: tf.Tensor | readonly tf.Tensor[]): Promise<tf.Tensor[]>;
+  /** Frees the native session. */
+  release(): Promise<void>;
+}
+
+type Ort = typeof import('onnxruntime-node');
+
+let ort: Promise<Ort> | undefined;
+
+/** onnxruntime-node, imported on first use (an optional peer dependency). */
+function loadOrt(): Promise<Ort> {
+  ort ??= import('onnxruntime-node').catch((e: unknown) => {
+    ort = undefined;
+    throw new ConfigError(
+      `onnxruntime-node is needed to run ONNX models but could not be loaded (${(e as Error).message}); install it with \`npm install onnxruntime-node\``,
+    );
+  });
+  return ort;
+}
+
+/**
+ * Opens ONNX model bytes (e.g. from {@link exportOnnx}) in onnxruntime-node
+ * with all graph optimizations on. onnxruntime-node is an optional peer
+ * dependency, imported on first use; without it this throws a
+ * {@link ConfigError}.
+ *
+ * @example
+ * ```ts
+ * const session = await createOnnxSession(exportOnnx(resnet50()), { threads: 2 });
+ * for (const x of batches) { const [y] = await session.run(x); ... }
+ * await session.release();
+ * ```
+ */
+export async function createOnnxSession(model: Uint8Array, options: OnnxRunOptions = {}): Promise<OnnxSession> {
+  const threads = options.threads === undefined ? undefined : checkInteger(options.threads, 'createOnnxSession', 'threads');
+  const { InferenceSession, Tensor } = await loadOrt();
+  const session = await InferenceSession.create(model, {
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    ...(threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 }),
+  });
+  const inputNames = [...session.inputNames];
+  const outputNames = [...session.outputNames];
+  return {
+    inputNames,
+    outputNames,
+    async run(inputs) {
+      const xs = Array.isArray(inputs) ? (inputs as readonly tf.Tensor[]) : [inputs as tf.Tensor];
+      if (xs.length !== inputNames.length) {
+        throw new ConfigError(`OnnxSession.run: the model takes ${inputNames.length} input(s) (${inputNames.join(', ')}), got ${xs.length}`);
+      }
+      const feeds: Record<string, InstanceType<typeof Tensor>> = {};
+      xs.forEach((x, i) => {
+        if (x.dtype !== 'float32') throw new ConfigError(`OnnxSession.run: input "${inputNames[i]}" must be float32, got ${x.dtype}`);
+        feeds[inputNames[i]] = new Tensor('float32', x.dataSync() as Float32Array, x.shape);
+      });
+      const results = await session.run(feeds);
+      return outputNames.map((name) => {
+        const r = results[name];
+        const t = tf.tensor(r.data as Float32Array, r.dims as number[], 'float32');
+        r.dispose();
+        return t;
+      });
+    },
+    release: () => session.release(),
+  };
+}
+
+/**
+ * Runs ONNX model bytes or an open {@link OnnxSession} on a `tf.Tensor`
+ * (or one per input) with onnxruntime-node; returns the output tensor, or an
+ * array when the model has several outputs. Given bytes, it opens and
+ * releases a session each call — keep a session for repeated runs.
+ *
+ * @example
+ * ```ts
+ * const bytes = exportOnnx(model);
+ * const logits = (await runOnnx(bytes, x, { threads: 2 })) as tf.Tensor;
+ * ```
+ */
+export async function runOnnx(
+  model: Uint8Array | OnnxSession,
+  x: tf.Tensor | readonly tf.Tensor[],
+  options: OnnxRunOptions = {},
+): Promise<tf.Tensor | tf.Tensor[]> {
+  const own = model instanceof Uint8Array;
+  const session = own ? await createOnnxSession(model, options) : model;
+  try {
+    const out = await session.run(x);
+    return out.length === 1 ? out[0] : out;
+  } finally {
+    if (own) await session.release();
+  }
+}

@@ -1,0 +1,221 @@
+// The tfjs-resnet CLI, run in-process with runCli: help, errors (what is
+// valid, exit codes), summary figures against the reference fixtures,
+// convert → tf.loadLayersModel round trip, predict on a generated PNG with
+// hash-initialised weights.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { PNG } from 'pngjs';
+import { createModel } from '../src/models/registry.js';
+import { writeSafetensors, type SafetensorsTensorInput } from '../src/weights/safetensors.js';
+import { exportPyTorchWeights } from '../src/weights/export-pytorch.js';
+import { decodeImage, imagenetEvalTransform } from '../src/imagenet/node.js';
+import { preprocessInput } from '../src/imagenet/preprocess-input.js';
+import { runCli, CLI_EXIT_CODES, nodeFileSystem } from '../src/cli/index.js';
+import { hashStateDict } from './helpers/hash-init.js';
+import { setHashWeights } from './helpers/torch-hash-weights.js';
+
+/** Runs the CLI and captures its output. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
+  return { code, out, err };
+}
+
+const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
+const TORCHVISION = fixture<{ models: Record<string, { trainable_params: number; bn_running_stats: number; macs: number }> }>('torchvision-arch-224.json').models;
+const TIMM = fixture<Record<string, { trainable_params: number; buffers: number }>>('timm-arch.json');
+const STATE_DICTS = fixture<Record<string, Array<[string, number[], string]>>>('torchvision-state-dicts.json');
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'tfjs-resnet-cli-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('help', () => {
+  it('no arguments: the command list, exit 2; --help: exit 0', async () => {
+    const none = await cli();
+    expect(none.code).toBe(CLI_EXIT_CODES.usage);
+    for (const c of ['summary', 'predict', 'convert', 'bench', 'gradients', 'models']) expect(none.out).toContain(`  ${c}`);
+    expect((await cli('--help')).code).toBe(0);
+  });
+
+  it.each(['summary', 'predict', 'convert', 'bench', 'gradients', 'models'])('%s --help', async (command) => {
+    const { code, out } = await cli(command, '--help');
+    expect(code).toBe(0);
+    expect(out).toContain(`Usage: tfjs-resnet ${command}`);
+    expect(out).toContain('-h, --help');
+    expect(out).toContain('Examples:');
+  });
+});
+
+describe('errors say what is valid, exit code ≠ 0', () => {
+  it.each([
+    [['sumary', 'resnet50'], /unknown command "sumary"; did you mean "summary"\?/],
+    [['summary', 'resnet51'], /unknown model "resnet51"; did you mean "resnet50"/],
+    [['summary', 'resnet18', '--foo'], /Unknown option '--foo'; valid options of "summary" are --input <HxW>, --json/],
+    [['summary'], /expected 1 argument/],
+    [['summary', 'resnet18', '--input', 'big'], /--input must be HEIGHTxWIDTH/],
+    [['summary', 'resnet18', '--backend', 'gpu'], /unknown --backend "gpu"; valid values are "tensorflow", "wasm"/],
+    [['predict', 'resnet18', 'cat.jpg'], /--weights is required/],
+    [['predict', 'resnet18', 'no-such-file.png', '--weights', 'w.safetensors'], /image file "no-such-file.png" does not exist/],
+    [['predict', 'resnet18', 'x.png', '--weights', 'w.safetensors', '--top', '0'], /--top must be an integer ≥ 1/],
+    [['convert', 'resnet18', '--weights', 'w.safetensors'], /--out is required/],
+    [['gradients', '--depths', '21'], /--depths must be comma-separated CIFAR depths/],
+    [['models', '--source', 'pytorch'], /valid values are "torchvision", "timm"/],
+  ])('%j', async (argv, message) => {
+    const { code, err, out } = await cli(...argv);
+    expect(code).toBe(CLI_EXIT_CODES.usage);
+    expect(err).toMatch(message);
+    expect(out).toBe('');
+  });
+
+  it('a weights file that does not exist: exit 1 with the path', async () => {
+    const png = path.join(dir, 'tiny.png');
+    writeFileSync(png, PNG.sync.write(Object.assign(new PNG({ width: 4, height: 4 }), {})));
+    const { code, err } = await cli('predict', 'resnet20', png, '--weights', path.join(dir, 'missing.safetensors'));
+    expect(code).toBe(CLI_EXIT_CODES.failure);
+    expect(err).toContain('missing.safetensors');
+  });
+});
+
+describe('summary --json equals the reference figures', () => {
+  it.each(['resnet18', 'resnet50'])('%s (torchvision, 224×224)', async (name) => {
+    const { code, out } = await cli('summary', name, '--json');
+    expect(code).toBe(0);
+    const s = JSON.parse(out);
+    expect(s.trainableParams).toBe(TORCHVISION[name].trainable_params);
+    expect(s.nonTrainableParams).toBe(TORCHVISION[name].bn_running_stats);
+    expect(s.macs).toBe(TORCHVISION[name].macs);
+    expect(s.reference).toMatchObject({ trainableParams: TORCHVISION[name].trainable_params, macs: TORCHVISION[name].macs });
+    expect(s.matches).toEqual({ trainableParams: true, buffers: true, macs: true });
+    expect(s.sections.map((x: { name: string }) => x.name)).toEqual(['stem', 'layer1', 'layer2', 'layer3', 'layer4', 'head']);
+  });
+
+  it('resnet50d (timm) and --input: no multiply–add reference off 224×224', async () => {
+    const { out } = await cli('summary', 'resnet50d', '--input', '160x192', '--json');
+    const s = JSON.parse(out);
+    expect(s.input).toEqual([160, 192, 3]);
+    expect(s.trainableParams).toBe(TIMM.resnet50d.trainable_params);
+    expect(s.nonTrainableParams).toBe(TIMM.resnet50d.buffers);
+    expect(s.reference.macs).toBeUndefined();
+    expect(s.sections[4].outputShape).toEqual([null, 5, 6, 2048]);
+  });
+
+  it('text form: the table and the comparison', async () => {
+    const { code, out } = await cli('summary', 'resnet34');
+    expect(code).toBe(0);
+    expect(out).toContain('| layer4  | [?, 7, 7, 512]');
+    expect(out).toMatch(/trainable parameters\s+21,797,672\s+torchvision: 21,797,672 {2}✓ equal/);
+    expect(out).toMatch(/multiply–adds\s+3,663,761,408\s+torchvision: 3,663,761,408 {2}✓ equal/);
+  });
+});
+
+describe('convert writes a LayersModel directory tf.loadLayersModel opens', () => {
+  it.each([false, true])('resnet20 (CIFAR), optimize %s: same outputs after the round trip', async (optimize) => {
+    const source = createModel('resnet20', { classifierActivation: 'linear' });
+    const weights = path.join(dir, 'resnet20.safetensors');
+    writeFileSync(weights, await exportPyTorchWeights(source));
+    const out = path.join(dir, `resnet20-tfjs-${optimize}`);
+    const run = await cli('convert', 'resnet20', '--weights', weights, '--out', out, '--logits', ...(optimize ? ['--optimize'] : []));
+    expect(run.err, run.err).not.toContain('error');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('model.json');
+    const json = JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8'));
+    expect(json.format).toBe('layers-model');
+    expect(json.weightsManifest[0].paths).toEqual(['./weights.bin']);
+    const loaded = await tf.loadLayersModel(nodeFileSystem(path.join(out, 'model.json')));
+    const x = tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 5);
+    const [a, b] = [source.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+    expect(diff).toBeLessThan(optimize ? 1e-4 : 1e-6);
+    tf.dispose([x, a, b]);
+    source.dispose();
+    loaded.dispose();
+  });
+});
+
+describe('predict', () => {
+  it('a generated PNG with hash-initialised resnet18 weights: the top 5 of the same pipeline run by hand', async () => {
+    const state = hashStateDict('dev', STATE_DICTS.resnet18.map(([key, shape]) => ({ key, shape })));
+    const tensors: Record<string, SafetensorsTensorInput> = {};
+    for (const [key, { shape, data }] of Object.entries(state)) tensors[key] = { dtype: 'F32', shape, data };
+    const weights = path.join(dir, 'resnet18-hash.safetensors');
+    writeFileSync(weights, writeSafetensors(tensors, { format: 'pt' }));
+    const png = new PNG({ width: 300, height: 240 });
+    for (let i = 0; i < png.width * png.height; i++) png.data.set([(i * 7) % 256, (i * 13) % 256, i % 300, 255], 4 * i);
+    const image = path.join(dir, 'pattern.png');
+    writeFileSync(image, PNG.sync.write(png));
+
+    const { code, out, err } = await cli('predict', 'resnet18', image, '--weights', weights, '--top', '5', '--json');
+    expect(err).not.toContain('error');
+    expect(code).toBe(0);
+    const [result] = JSON.parse(out) as Array<{ image: string; predictions: Array<{ index: number; label: string; probability: number }> }>;
+    expect(result.image).toBe(image);
+    expect(result.predictions).toHaveLength(5);
+
+    // The same pipeline by hand, with the weights set by the test's own hash-init helper.
+    const model = createModel('resnet18', { classifierActivation: 'linear' });
+    setHashWeights(model, 'dev');
+    const probs = tf.tidy(() => {
+      const x = preprocessInput(tf.expandDims(imagenetEvalTransform(decodeImage(readFileSync(image))), 0), { mode: 'torch' });
+      return Array.from(tf.softmax(model.predict(x) as tf.Tensor).dataSync());
+    });
+    model.dispose();
+    const expected = probs.map((p, index) => ({ index, p })).sort((a, b) => b.p - a.p).slice(0, 5);
+    expect(result.predictions.map((p) => p.index)).toEqual(expected.map((e) => e.index));
+    result.predictions.forEach((p, i) => expect(p.probability).toBeCloseTo(expected[i].p, 6));
+    expect(result.predictions[0].label.length).toBeGreaterThan(0);
+  });
+});
+
+describe('gradients and bench', () => {
+  it('gradients --depths 20 --batch 4: plain20 and resnet20, repeatable, with the SVG plot', async () => {
+    const svg = path.join(dir, 'plots', 'degradation.svg');
+    const { code, out, err } = await cli('gradients', '--depths', '20', '--batch', '4', '--svg', svg, '--json');
+    expect(err).toContain('plain20:');
+    expect(code).toBe(0);
+    const results = JSON.parse(out) as Array<{ model: string; norms: Array<{ layer: string; norm: number }> }>;
+    expect(results.map((r) => r.model)).toEqual(['plain20', 'resnet20']);
+    for (const r of results) {
+      expect(r.norms.map((n) => n.layer)).toEqual(['layer1.0.conv1', 'layer2.0.conv1', 'layer3.0.conv1']);
+      for (const n of r.norms) expect(n.norm).toBeGreaterThan(0);
+    }
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg [^>]*>[\s\S]*plain20[\s\S]*<\/svg>\n$/);
+    const again = JSON.parse((await cli('gradients', '--depths', '20', '--batch', '4', '--json')).out);
+    expect(again.map((r: { norms: unknown }) => r.norms)).toEqual(results.map((r) => r.norms));
+  });
+
+  it('bench --json: timings on the chosen backend', async () => {
+    const { code, out } = await cli('bench', 'resnet20', '--runs', '2', '--warmup', '0', '--batch', '2', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report).toMatchObject({ model: 'resnet20', backend: 'wasm', input: [2, 32, 32, 3], runs: 2 });
+    expect(report.ms.median).toBeGreaterThan(0);
+  });
+});
+
+describe('progress bar (stderr)', () => {
+  it('redraws in place on a terminal, writes only the final line elsewhere', async () => {
+    const { progressBar } = await import('../src/cli/progress.js');
+    let tty = '';
+    let clock = 0;
+    const bar = progressBar({ write: (t: string) => (tty += t), isTTY: true }, 'weights', () => (clock += 200));
+    bar.update(512 * 1024, 2 * 1024 * 1024);
+    bar.update(2 * 1024 * 1024, 2 * 1024 * 1024);
+    bar.done('done');
+    expect(tty).toContain('\rweights [######..................]  25%  512.0 kB / 2.0 MB');
+    expect(tty).toMatch(/\[#{24}\] 100% {2}2\.0 MB \/ 2\.0 MB {2}done\x1b\[K\n$/);
+    let log = '';
+    const plain = progressBar({ write: (t: string) => (log += t) }, 'weights');
+    plain.update(10, undefined);
+    plain.done();
+    expect(log).toBe('weights 10 B\n');
+  });
+});
