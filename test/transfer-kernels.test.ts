@@ -1,9 +1,10 @@
-// The wasm training kernels (src/transfer/wasm-training-kernels.ts) give the
+// The wasm training kernels (src/backend/wasm-training-kernels.ts) give the
 // cpu backend's results: convolution gradients for every stride, padding and
 // kernel size ResNets use, and Tile.
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmTrainingKernels } from '../src/transfer/index.js';
+import { registerWasmTrainingKernels } from '../src/backend/index.js';
+import '../src/layers/index.js'; // registers the StridedSlice gradient
 
 type Case = { x: number[]; f: number[]; stride: number; pad: 'same' | 'valid' | number };
 const CASES: Case[] = [

@@ -11,3 +11,4 @@
  */
 export { useBestBackend, type UseBestBackendOptions } from './use-best-backend.js';
 export { BACKEND_NAMES, DEFAULT_BACKEND_PREFERENCE, type BackendName } from './backend-name.js';
+export { registerWasmTrainingKernels } from './wasm-training-kernels.js';

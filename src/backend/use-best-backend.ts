@@ -4,6 +4,7 @@ import { isNode } from '../io/is-node.js';
 import { BACKEND_NAMES, DEFAULT_BACKEND_PREFERENCE, type BackendName } from './backend-name.js';
 import { importOptional } from './optional-import.js';
 import { locateNodeWasmDir } from './wasm-paths.js';
+import { registerWasmTrainingKernels } from './wasm-training-kernels.js';
 
 /** The optional native backend; registers the `tensorflow` backend when imported. */
 const TFJS_NODE = '@tensorflow/tfjs-node';
@@ -92,7 +93,10 @@ async function tryBackend(name: BackendName, options: UseBestBackendOptions): Pr
   } catch (e) {
     return `initialization failed (${e instanceof Error ? e.message : String(e)})`;
   }
-  return tf.getBackend() === name ? undefined : `another backend (${tf.getBackend()}) became active`;
+  if (tf.getBackend() !== name) return `another backend (${tf.getBackend()}) became active`;
+  // wasm lacks some gradient kernels (and has slow ones) that training needs.
+  if (name === 'wasm') registerWasmTrainingKernels();
+  return undefined;
 }
 
 /** Makes sure `name` has a registered factory; returns why not, or `undefined`. */

@@ -4,8 +4,7 @@ import { modelInfo } from '../models/model-info.js';
 import { ConfigError } from '../errors.js';
 import { stageLayers } from '../transfer/stage-layers.js';
 import { checkInteger } from '../validate.js';
-import '../transfer/wasm-training-kernels.js';
-import '../transfer/strided-slice-gradient.js';
+import '../backend/wasm-training-kernels.js';
 
 /**
  * The gradient at the first convolution of one stage.

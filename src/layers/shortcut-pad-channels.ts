@@ -3,6 +3,8 @@
  * CIFAR networks: spatial subsampling and zero channels.
  * @module
  */
+// Registers the StridedSlice gradient tfjs-core lacks, so option-A nets train.
+import './strided-slice-gradient.js';
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '../errors.js';
 import { checkInteger, checkOneOf } from '../validate.js';

@@ -12,7 +12,6 @@
  * @module
  */
 // Gradients tfjs lacks, registered on import (no API).
-import './strided-slice-gradient.js';
 export { freezeUpTo, freezeStages, unfreeze, type FreezeResult } from './freeze.js';
 export { guardFrozenBatchNorm } from './frozen-batch-norm.js';
 export {
@@ -21,4 +20,3 @@ export {
   type ReplaceHeadOptions,
   type HeadActivation,
 } from './replace-head.js';
-export { registerWasmTrainingKernels } from './wasm-training-kernels.js';

@@ -4,7 +4,7 @@ import { ConfigError } from '../../errors.js';
 import { degradationExperiment, degradationTable, DEGRADATION_DEPTHS } from '../../experiments/degradation.js';
 import { degradationSvg } from '../../experiments/degradation-svg.js';
 import { DEFAULT_GRADIENT_NORMS_OPTIONS } from '../../experiments/gradient-norms.js';
-import { registerWasmTrainingKernels } from '../../transfer/wasm-training-kernels.js';
+import { registerWasmTrainingKernels } from '../../backend/wasm-training-kernels.js';
 import { BACKEND_OPTION, selectBackend } from '../backend.js';
 import { integerOption, PROGRAM, stringOption, type Command } from '../command.js';
 import { writeLine } from '../io.js';
