@@ -24,11 +24,11 @@ export const modelsCommand: Command = {
     });
     const entries = names.map((n) => getModel(n));
     if (values.json === true) {
-      const list = entries.map((e) => ({ name: e.name, source: e.source, description: e.description, trainableParams: e.reference?.trainableParams }));
+      const list = entries.map((e) => ({ name: e.name, source: e.source, description: e.description, ...e.reference }));
       writeLine(io.stdout, JSON.stringify(list, null, 2));
     } else {
-      const rows = entries.map((e) => [e.name, e.source, formatCount(e.reference?.trainableParams), e.description]);
-      writeLine(io.stdout, markdownTable(['model', 'source', 'params:', 'description'], rows));
+      const rows = entries.map((e) => [e.name, e.source, formatCount(e.reference?.trainableParams), formatCount(e.reference?.totalParams), e.description]);
+      writeLine(io.stdout, markdownTable(['model', 'source', 'trainable params:', 'Keras count_params():', 'description'], rows));
     }
     return 0;
   },
