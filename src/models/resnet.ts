@@ -5,7 +5,8 @@ import { resolveBlockFactory, type BlockKind } from '../blocks/kinds.js';
 import { LayerCache } from '../blocks/layer-cache.js';
 import { RESNET_STYLES, styleSpec } from '../blocks/style.js';
 import { stage } from '../stages/stage.js';
-import { deepStemWidths, stem, STEM_TYPES, type StemType } from './stem.js';
+import { stem, type StemType } from './stem.js';
+import { resolveStagePlan } from './stage-plan.js';
 import { head } from './head.js';
 import { DEFAULT_OPTIONS, type ResNetOptions } from './options.js';
 import { setModelInfo, type FeatureLevel } from './model-info.js';
@@ -156,25 +157,8 @@ export function buildResNet(config: ResNetConfig, options: ResNetOptions): tf.La
   const o = resolveOptions(options);
   const where = `resnet "${o.name}"`;
   const factory = resolveBlockFactory(config.block, where);
-  if (!Array.isArray(config.layers) || config.layers.length === 0) {
-    throw new ConfigError(`${where}: layers must be a non-empty array of block counts per stage, got ${describe(config.layers)}`);
-  }
-  const n = config.layers.length;
-  const perStage = (what: string, value: unknown, fallback: (i: number) => number): number[] => {
-    const arr = value ?? config.layers.map((_, i) => fallback(i));
-    if (!Array.isArray(arr) || arr.length !== n) {
-      throw new ConfigError(`${where}: ${what} must have one entry per stage (${n}), got ${describe(arr)}`);
-    }
-    return arr.map((v, i) => checkInteger(v, where, `${what}[${i}]`));
-  };
-  const layers = perStage('layers', config.layers, () => 1);
-  const widths = perStage('widths', config.widths, (i) => 64 * 2 ** i);
-  const strides = perStage('strides', config.strides, (i) => (i === 0 ? 1 : 2));
-  const stemWidth = checkInteger(config.stemWidth ?? 64, where, 'stemWidth');
-  const stemType = checkOneOf(config.stemType ?? 'default', STEM_TYPES, where, 'stemType');
-  if (stemType !== 'default' && (stemWidth % 2 !== 0 || deepStemWidths(stemType, stemWidth)[0] < 1)) {
-    throw new ConfigError(`${where}: a ${stemType} stem needs an even stemWidth of at least ${stemType === 'deep' ? 2 : 8}, got ${stemWidth}`);
-  }
+  const { layers, widths, strides, stemWidth, stemType } = resolveStagePlan(config, where, (i) => (i === 0 ? 1 : 2));
+  const n = layers.length;
   const dilate = resolveDilation(config.replaceStrideWithDilation, options.outputStride, strides, where);
 
   // Stochastic depth: timm's linear rule over all blocks of the network.

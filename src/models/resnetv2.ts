@@ -14,10 +14,11 @@ import { head } from './head.js';
 import { setModelInfo, type FeatureLevel } from './model-info.js';
 import { resolveOptions } from './resnet.js';
 import type { ResNetOptions } from './options.js';
-import { deepStemWidths, STEM_TYPES, type StemType } from './stem.js';
+import { deepStemWidths, type StemType } from './stem.js';
+import { resolveStagePlan } from './stage-plan.js';
 import type { ModelCatalog } from './catalogs/define.js';
 import { ConfigError } from '../errors.js';
-import { checkInteger, checkOneOf, describe } from '../validate.js';
+import { checkOneOf, describe } from '../validate.js';
 
 /**
  * The built-in pre-activation block types, usable wherever
@@ -226,30 +227,10 @@ function resolveConfig(config: ResNetV2Config, layout: V2Layout, where: string):
       `${where}: unknown block ${describe(block)}; valid values are 'bottleneck', 'basic' or a block factory taking PreactBlockArgs`,
     );
   }
-  if (!Array.isArray(config.layers) || config.layers.length === 0) {
-    throw new ConfigError(`${where}: layers must be a non-empty array of block counts per stage, got ${describe(config.layers)}`);
-  }
-  const n = config.layers.length;
-  const perStage = (what: string, value: unknown, fallback: (i: number) => number): number[] => {
-    const arr = value ?? config.layers.map((_, i) => fallback(i));
-    if (!Array.isArray(arr) || arr.length !== n) {
-      throw new ConfigError(`${where}: ${what} must have one entry per stage (${n}), got ${describe(arr)}`);
-    }
-    return arr.map((v, i) => checkInteger(v, where, `${what}[${i}]`));
-  };
-  const defaultStride = layout.strideOn === 'first' ? (i: number) => (i === 0 ? 1 : 2) : (i: number) => (i === n - 1 ? 1 : 2);
-  const stemWidth = checkInteger(config.stemWidth ?? 64, where, 'stemWidth');
-  const stemType = checkOneOf(config.stemType ?? 'default', STEM_TYPES, where, 'stemType');
-  if (stemType !== 'default' && (stemWidth % 2 !== 0 || deepStemWidths(stemType, stemWidth)[0] < 1)) {
-    throw new ConfigError(`${where}: a ${stemType} stem needs an even stemWidth of at least ${stemType === 'deep' ? 2 : 8}, got ${stemWidth}`);
-  }
+  const defaultStride = layout.strideOn === 'first' ? (i: number) => (i === 0 ? 1 : 2) : (i: number, n: number) => (i === n - 1 ? 1 : 2);
   return {
     factory,
-    layers: perStage('layers', config.layers, () => 1),
-    widths: perStage('widths', config.widths, (i) => 64 * 2 ** i),
-    strides: perStage('strides', config.strides, defaultStride),
-    stemWidth,
-    stemType,
+    ...resolveStagePlan(config, where, defaultStride),
     shortcut: checkOneOf(config.shortcut ?? 'projection', PREACT_SHORTCUTS, where, 'shortcut'),
   };
 }

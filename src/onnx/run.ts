@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors.js';
 import { checkInteger } from '../validate.js';
+import { hiddenImport } from '../io/hidden-import.js';
 
 /**
  * Options of {@link createOnnxSession} and {@link runOnnx}.
@@ -45,7 +46,8 @@ let ort: Promise<Ort> | undefined;
 
 /** onnxruntime-node, imported on first use (an optional peer dependency). */
 function loadOrt(): Promise<Ort> {
-  ort ??= import('onnxruntime-node').catch((e: unknown) => {
+  // Hidden from bundlers: browser builds must not try to bundle a native addon.
+  ort ??= hiddenImport<Ort>('onnxruntime-node').catch((e: unknown) => {
     ort = undefined;
     throw new ConfigError(
       `onnxruntime-node is needed to run ONNX models but could not be loaded (${(e as Error).message}); install it with \`npm install onnxruntime-node\``,
