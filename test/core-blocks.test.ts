@@ -1,7 +1,7 @@
 // The building blocks on their own: closed-form parameter counts, shapes,
 // identity vs projection shortcuts, weight sharing, hand-composed networks,
 // dilation and zero-initialised last BN.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   basicBlock,
@@ -15,6 +15,7 @@ import {
   type Block,
   type BlockArgs,
 } from '../src/index.js';
+import { expectNoTensorLeaks } from './helpers/leaks.js';
 
 const size = (shape: ReadonlyArray<number | null>): number => shape.reduce<number>((a, b) => a * (b ?? NaN), 1);
 const trainable = (layers: readonly tf.layers.Layer[]): number =>
@@ -57,13 +58,7 @@ function applied(block: Block, h: number, w: number, c: number): { y: tf.Symboli
   return { y, model: tf.model({ inputs: x, outputs: y }) };
 }
 
-let baseline = 0;
-beforeEach(() => {
-  baseline = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(baseline);
-});
+expectNoTensorLeaks();
 
 describe('basicBlock', () => {
   it.each([

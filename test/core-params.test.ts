@@ -2,10 +2,11 @@
 // BN running statistics, convolutions, state-dict entries) and of the Keras
 // style against keras.applications' countParams().
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { resnet, type ResNetDepth } from '../src/index.js';
 import { torchvisionArch } from './helpers/torchvision-arch.js';
+import { expectNoTensorLeaks } from './helpers/leaks.js';
 
 type StateDictEntry = [key: string, shape: number[], dtype: string];
 const stateDicts = JSON.parse(
@@ -32,13 +33,7 @@ const TORCHVISION_TRAINABLE: Record<ResNetDepth, number> = {
 };
 const KERAS_TOTAL = { 50: 25_636_712, 101: 44_707_176, 152: 60_419_944 } as const;
 
-let baseline = 0;
-beforeEach(() => {
-  baseline = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(baseline);
-});
+expectNoTensorLeaks();
 
 describe('torchvision style: counts equal torchvision', () => {
   it.each([18, 34, 50, 101, 152] as const)('resnet%i', (depth) => {

@@ -1,10 +1,11 @@
 // Output shapes: the stem pool and each stage equal torchvision's for 224×224
 // (reference figures) and, for odd sizes, PyTorch's output-size formula;
 // fully-convolutional use; the head options; Keras-style layer names.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { modelInfo, resnet, type ResNetDepth, type ResNetStyle } from '../src/index.js';
 import { ARCH_INPUT_HW, torchvisionArch, torchvisionStageSizes } from './helpers/torchvision-arch.js';
+import { expectNoTensorLeaks } from './helpers/leaks.js';
 
 const POOL_LAYER: Record<ResNetStyle, string> = { torchvision: 'maxpool', keras: 'pool1_pool' };
 const STAGES = ['layer1', 'layer2', 'layer3', 'layer4'] as const;
@@ -29,13 +30,7 @@ function expectedNhwc(depth: ResNetDepth, h: number, w: number): number[][] {
   ] as number[][];
 }
 
-let baseline = 0;
-beforeEach(() => {
-  baseline = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(baseline);
-});
+expectNoTensorLeaks();
 
 describe('stage output shapes at 224×224 equal torchvision', () => {
   it('the formula reproduces the reference figures', () => {

@@ -1,12 +1,13 @@
 // The CIFAR-10 nets of He et al. (2015), §4.2: ResNet-20…110 with option-A
 // shortcuts and their plain counterparts — parameter counts derived from the
 // architecture, structure, option-A arithmetic, save→load, invalid depths.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { CIFAR_MODELS, cifarResnet } from '../src/models/cifar.js';
 import { modelInfo } from '../src/models/model-info.js';
 import { ConfigError } from '../src/errors.js';
 import { createModel, getModel, listModels } from '../src/models/registry.js';
+import { expectNoTensorLeaks } from './helpers/leaks.js';
 
 const size = (shape: readonly (number | null)[]): number => shape.reduce<number>((a, b) => a * (b ?? 1), 1);
 const sum = (vars: readonly tf.LayerVariable[]): number => vars.reduce((a, v) => a + size(v.shape), 0);
@@ -32,13 +33,7 @@ function cifarParams(n: number, classes = 10): { trainable: number; bnChannels: 
 // The figures (the paper: 0.27M, 0.46M, 0.66M, 0.85M, 1.7M).
 const PAPER = { 20: 269_722, 32: 464_154, 44: 658_586, 56: 853_018, 110: 1_727_962 } as const;
 
-let baseline = 0;
-beforeEach(() => {
-  baseline = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(baseline);
-});
+expectNoTensorLeaks();
 
 describe('parameter counts', () => {
   it.each([20, 32, 44, 56, 110] as const)('resnet%i and its plain counterpart', (depth) => {

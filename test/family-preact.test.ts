@@ -2,7 +2,7 @@
 // state-dict keys, feature_info, float64 reference numerics) and Keras
 // Applications' ResNet50V2/101V2/152V2 (countParams, layer names), save→load
 // round trips, invalid configurations.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { preactBasicBlock, preactBottleneckBlock } from '../src/blocks/preact.js';
@@ -16,6 +16,7 @@ import { hashValue } from './helpers/hash-init.js';
 import { hashStateDictTensors } from './helpers/golden-numerics.js';
 import { loadPyTorchWeights } from '../src/weights/load-pytorch.js';
 import { writeSafetensors } from '../src/weights/safetensors.js';
+import { expectNoTensorLeaks } from './helpers/leaks.js';
 
 type Entry = [key: string, shape: number[], dtype: string];
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
@@ -114,13 +115,7 @@ function goldenErrors(model: tf.LayersModel, golden: Golden, probes: Record<stri
   return errors;
 }
 
-let baseline = 0;
-beforeEach(() => {
-  baseline = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(baseline);
-});
+expectNoTensorLeaks();
 
 describe('timm ResNetV2 (BatchNorm): architecture equals timm', () => {
   it.each(['resnetv2_50', 'resnetv2_101', 'resnetv2_50d'])('%s: parameters, state-dict keys and shapes, feature_info', (name) => {

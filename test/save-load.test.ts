@@ -1,9 +1,10 @@
 // model.save → tf.loadLayersModel round trip: same layer names, same weights,
 // identical outputs. Everything a built model contains is a serializable tfjs
 // layer (or a custom layer registered at import), so a plain tfjs app can load it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { resnet, type ResNetDepth, type ResNetOptions } from '../src/index.js';
+import { expectNoTensorLeaks } from './helpers/leaks.js';
 
 /** Saves `model` to memory and loads it back. */
 async function roundTrip(model: tf.LayersModel): Promise<{ loaded: tf.LayersModel; artifacts: tf.io.ModelArtifacts }> {
@@ -24,13 +25,7 @@ async function roundTrip(model: tf.LayersModel): Promise<{ loaded: tf.LayersMode
   return { loaded, artifacts };
 }
 
-let baseline = 0;
-beforeEach(() => {
-  baseline = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(baseline);
-});
+expectNoTensorLeaks();
 
 /** Gives every BatchNorm non-trivial running statistics, so that they must travel too. */
 function randomizeBnStats(model: tf.LayersModel): void {
