@@ -22,7 +22,14 @@ const COMMANDS: readonly Command[] = [summaryCommand, predictCommand, convertCom
  * if ((await runCli(['summary', 'resnet51'])) === CLI_EXIT_CODES.usage) console.error('check the arguments');
  * ```
  */
-export const CLI_EXIT_CODES = { ok: 0, failure: 1, usage: 2 } as const;
+export const CLI_EXIT_CODES = {
+  /** The command did what it was asked. */
+  ok: 0,
+  /** It failed while working (a file that cannot be read, weights that do not fit). */
+  failure: 1,
+  /** The command line was wrong (unknown command, model, flag or value). */
+  usage: 2,
+} as const;
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -51,7 +51,9 @@ export interface DegradationOptions extends GradientNormsOptions {
 export interface DegradationResult {
   /** The network's name: `plain56`, `resnet56`. */
   readonly model: string;
+  /** Whether it is the plain net or its residual twin. */
   readonly kind: NetworkKind;
+  /** Its depth (layers with weights): 20, 56, 110, … */
   readonly depth: number;
   /** The loss of the batch. */
   readonly loss: number;

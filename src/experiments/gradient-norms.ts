@@ -61,7 +61,14 @@ export interface GradientNormsOptions {
  * await stageGradientNorms(model, { ...DEFAULT_GRADIENT_NORMS_OPTIONS, seed: 1 });
  * ```
  */
-export const DEFAULT_GRADIENT_NORMS_OPTIONS = { batchSize: 32, seed: 0, reinitialize: true } as const satisfies Required<GradientNormsOptions>;
+export const DEFAULT_GRADIENT_NORMS_OPTIONS = {
+  /** Images in the fixed batch. */
+  batchSize: 32,
+  /** Seed of the batch and of the redrawn weights. */
+  seed: 0,
+  /** Redraw the kernels from `seed` first. */
+  reinitialize: true,
+} as const satisfies Required<GradientNormsOptions>;
 
 /** The first convolution of each stage after the stem. */
 function firstConvs(model: tf.LayersModel, where: string): Array<{ stage: string; layer: tf.layers.Layer }> {
@@ -125,7 +132,12 @@ function reinitialize(model: tf.LayersModel, seed: number): void {
 export async function stageGradientNorms(
   model: tf.LayersModel,
   options: GradientNormsOptions = {},
-): Promise<{ norms: StageGradientNorm[]; loss: number }> {
+): Promise<{
+  /** One entry per stage, in order. */
+  norms: StageGradientNorm[];
+  /** The batch's softmax cross-entropy loss. */
+  loss: number;
+}> {
   const where = 'stageGradientNorms';
   const o = { ...DEFAULT_GRADIENT_NORMS_OPTIONS, ...options };
   checkInteger(o.batchSize, where, 'batchSize');
