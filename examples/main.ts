@@ -6,12 +6,15 @@
  *
  *   npm start                  # resnet50
  *   npm start -- seresnext50_32x4d
+ *   npm start -- --smoke       # resnet18, as the test suite runs it
  */
 import * as tf from '@tensorflow/tfjs';
 import { createModel, useBestBackend } from 'tfjs-resnet';
 import { nodeCliIo, runCli } from 'tfjs-resnet/node';
 
-const name = process.argv[2] ?? 'resnet50';
+const args = process.argv.slice(2);
+// --smoke: the quick run the test suite makes.
+const name = args.find((a) => !a.startsWith('--')) ?? (args.includes('--smoke') ? 'resnet18' : 'resnet50');
 const backend = await useBestBackend();
 console.log(`backend: ${backend}\n`);
 

@@ -2,7 +2,6 @@
 // registry (grouped convolutions, squeeze-excitation, ResNet-D average-pool
 // shortcuts, pre-activation, option-A shortcuts, plain nets, stochastic depth).
 import { describe, expect, test } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
 import { createModel } from '../src/models/registry.js';
 import { checkOnnx, checkOptimized, layersOfClass, randomInput, randomizeWeights } from './helpers/inference-models.js';
 

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
 import { modelInfo, resnet18, resnet50 } from '../src/index.js';
 import { checkOptimized, layersOfClass as classes, randomInput, randomizeWeights } from './helpers/inference-models.js';
 

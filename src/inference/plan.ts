@@ -4,6 +4,7 @@ import { isFoldableConv, isIdentityAtInference } from './rules.js';
 import {
   activationOfLayer,
   batchNormAffine,
+  configOf,
   convSpec,
   isLastAxisBn,
   isPadFree,
@@ -73,7 +74,8 @@ export function inferencePlan(model: tf.LayersModel): InferencePlan {
   const single = (n: GraphNode): boolean => graph.applications(n.layer) === 1 && n.inputs.length === 1 && n.outputs.length === 1;
   /** Removing a node whose output is a model output would rename that output: never done. */
   const removable = (n: GraphNode): boolean => single(n) && !graph.isOutput(n.outputs[0]);
-  const isConv = (n: GraphNode | undefined): n is GraphNode => n !== undefined && isFoldableConv(n.className) && single(n);
+  const isConv = (n: GraphNode | undefined): n is GraphNode =>
+    n !== undefined && isFoldableConv(n.className) && single(n) && (configOf(n.layer).dataFormat ?? 'channelsLast') === 'channelsLast';
   /** `t` is read by `reader` alone and is not a model output. */
   const onlyReader = (t: tf.SymbolicTensor, reader: GraphNode): boolean =>
     !graph.isOutput(t) && graph.consumers(t).length === 1 && graph.consumers(t)[0] === reader;

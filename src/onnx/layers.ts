@@ -71,8 +71,8 @@ function hwioToOihw(k: Float32Array, [kh, kw, ci, co]: readonly number[]): Float
 
 /**
  * Where the padding of a conv or pool comes from: a pending zero padding it
- * absorbs (when `canAbsorb`) plus its own `'same'` padding, as explicit pads
- * or `auto_pad` when the size is unknown.
+ * absorbs (when `canAbsorb` accepts the total pads) plus its own `'same'`
+ * padding, as explicit pads or `auto_pad` when the size is unknown.
  */
 function paddingOf(
   ctx: BuiltinContext,
@@ -84,8 +84,9 @@ function paddingOf(
 ): { x: Value; attrs: Record<string, OnnxAttributeValue>; absorbed: boolean } {
   const input = ctx.inputs[0];
   const own = spatialPads(padding, ctx.node.inputs[0].shape, kernel, strides, dilation);
-  if (input.pad !== undefined && own !== null && canAbsorb(input.pad.pads, input.pad.source)) {
-    return { x: input.pad.source, attrs: { pads: addPads(input.pad.pads, own) }, absorbed: true };
+  if (input.pad !== undefined && own !== null) {
+    const pads = addPads(input.pad.pads, own);
+    if (canAbsorb(pads, input.pad.source)) return { x: input.pad.source, attrs: { pads }, absorbed: true };
   }
   const x = ctx.b.materialize(input);
   if (input.pad !== undefined) {
@@ -132,7 +133,8 @@ function pool(kind: 'max' | 'avg'): BuiltinLowering {
       const strides = pairOf(c.strides ?? kernel, 1, ctx.where, 'strides');
       const padding = c.padding === 'same' ? 'same' : 'valid';
       // Zero padding merges into a max pool when its input is ≥ 0 (padded zeros
-      // never win over a real element), into a 'valid' average pool (counted).
+      // never win over a real element) and every window keeps a real element;
+      // into a 'valid' average pool, whose count then includes it.
       const canAbsorb = (pads: Pads2d, source: Value): boolean =>
         kind === 'avg'
           ? padding === 'valid'

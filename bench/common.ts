@@ -1,0 +1,63 @@
+// Shared by bench/run.ts and bench/worker.ts: paths, model files, statistics.
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.dirname(BENCH_DIR);
+export const CACHE = path.join(BENCH_DIR, '.cache');
+
+/** The benchmarked networks and their depth. */
+export const MODELS = { resnet18: 18, resnet50: 50, resnet101: 101 } as const;
+export type ModelName = keyof typeof MODELS;
+
+/** Where a prepared model variant is stored. */
+export type Variant = 'asBuilt' | 'optimized';
+export const modelDir = (model: ModelName, variant: Variant): string => path.join(CACHE, 'models', model, variant);
+export const onnxPath = (model: ModelName): string => path.join(CACHE, 'models', model, 'tfjs-resnet.onnx');
+export const referenceOnnxPath = (model: ModelName): string => path.join(CACHE, `torchvision-${model}.onnx`);
+
+/** Saves a LayersModel as model.json + weights.bin. */
+export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      const data = Array.isArray(a.weightData) ? tf.io.concatenateArrayBuffers(a.weightData) : (a.weightData as ArrayBuffer);
+      writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs }));
+      writeFileSync(path.join(dir, 'weights.bin'), new Uint8Array(data));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+}
+
+/** Loads what {@link saveModel} wrote. */
+export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  const json = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8')) as tf.io.ModelArtifacts;
+  const bin = readFileSync(path.join(dir, 'weights.bin'));
+  const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightSpecs, weightData }));
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Multiply-adds per image at 224×224 from the reference architecture data, if present. */
+export function macsOf(model: ModelName): number | undefined {
+  for (const p of [
+    path.join(ROOT, 'test/fixtures/torchvision-arch-224.json'),
+    path.join(ROOT, '../shared/golden/torchvision-arch-224.json'),
+  ]) {
+    if (!existsSync(p)) continue;
+    const arch = JSON.parse(readFileSync(p, 'utf8')) as { models?: Record<string, { macs?: number }> };
+    const macs = arch.models?.[model]?.macs;
+    if (typeof macs === 'number') return macs;
+  }
+  return undefined;
+}
+
+/** A measurement result line on a worker's stdout. */
+export const RESULT_PREFIX = 'BENCH_RESULT ';
