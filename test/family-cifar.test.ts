@@ -8,6 +8,7 @@ import { modelInfo } from '../src/models/model-info.js';
 import { ConfigError } from '../src/errors.js';
 import { createModel, getModel, listModels } from '../src/models/registry.js';
 import { expectNoTensorLeaks } from './helpers/leaks.js';
+import { saveAndLoad } from './helpers/round-trip.js';
 
 const size = (shape: readonly (number | null)[]): number => shape.reduce<number>((a, b) => a * (b ?? 1), 1);
 const sum = (vars: readonly tf.LayerVariable[]): number => vars.reduce((a, v) => a + size(v.shape), 0);
@@ -160,12 +161,7 @@ describe('save → load round trip is exact', () => {
         layer.setWeights(fresh);
         fresh.forEach((t) => t.dispose());
       }
-      let artifacts: tf.io.ModelArtifacts | undefined;
-      await model.save(tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }));
-      const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+      const loaded = await saveAndLoad(model);
       try {
         expect(loaded.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
         tf.tidy(() => {

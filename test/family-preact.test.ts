@@ -17,6 +17,7 @@ import { hashStateDictTensors } from './helpers/golden-numerics.js';
 import { loadPyTorchWeights } from '../src/weights/load-pytorch.js';
 import { writeSafetensors } from '../src/weights/safetensors.js';
 import { expectNoTensorLeaks } from './helpers/leaks.js';
+import { saveAndLoad } from './helpers/round-trip.js';
 
 type Entry = [key: string, shape: number[], dtype: string];
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
@@ -276,12 +277,7 @@ describe('Keras ResNetV2: equals keras.applications', () => {
 
 describe('save → load round trip is exact', () => {
   async function roundTrip(model: tf.LayersModel, shape: number[]): Promise<void> {
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const loaded = await saveAndLoad(model);
     try {
       expect(loaded.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
       expect(loaded.countParams()).toBe(model.countParams());

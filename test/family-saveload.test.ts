@@ -7,16 +7,10 @@ import { getModel } from '../src/models/registry.js';
 import { resnet } from '../src/models/resnet.js';
 import type { ResNetOptions } from '../src/models/options.js';
 import '../src/layers/index.js';
+import { saveAndLoad } from './helpers/round-trip.js';
 
 async function roundTrip(model: tf.LayersModel): Promise<void> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+  const loaded = await saveAndLoad(model);
   expect(loaded.layers.map((l) => `${l.getClassName()}:${l.name}`)).toEqual(model.layers.map((l) => `${l.getClassName()}:${l.name}`));
   const [a, b] = [model.getWeights(), loaded.getWeights()];
   expect(b.length).toBe(a.length);

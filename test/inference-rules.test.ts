@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, resnet18 } from '../src/index.js';
 import { layerGraph, optimizeForInference, registerInferenceRule } from '../src/inference/index.js';
 import { checkOptimized, layersOfClass as classes, randomInput, randomizeWeights } from './helpers/inference-models.js';
+import { saveAndLoad } from './helpers/round-trip.js';
 
 const built: tf.LayersModel[] = [];
 afterEach(() => {
@@ -112,9 +113,7 @@ describe('optimizeForInference folding rules', () => {
   test('an optimized model saves and loads like any other', async () => {
     const m = small((i) => apply(tf.layers.dense({ units: 3 }), apply(tf.layers.flatten(), apply(relu(), apply(bn(), apply(conv(6, 3), i))))));
     const fast = optimizeForInference(m);
-    let saved: tf.io.ModelArtifacts | undefined;
-    await fast.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await saveAndLoad(fast);
     const input = x();
     const [a, b] = [fast.predict(input) as tf.Tensor, loaded.predict(input) as tf.Tensor];
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));

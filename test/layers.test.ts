@@ -11,6 +11,7 @@ import {
 } from '../src/layers/index.js';
 import { groupedConv2dOp } from '../src/layers/grouped-conv2d.js';
 import { ConfigError, ShapeError } from '../src/errors.js';
+import { saveToMemory } from './helpers/round-trip.js';
 
 /** PyTorch's grouped convolution, spelled out: slice each group, plain tf.conv2d, concat. */
 function referenceGroupedConv(
@@ -374,18 +375,11 @@ describe('serialization', () => {
     const out = groupedConv2d({ filters: 32, kernelSize: 3, padding: 'same', groups: 32, dilationRate: 2, name: 'dw' }).apply(sum) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: out });
 
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    expect(saved).toBeDefined();
-    const json = JSON.stringify(saved!.modelTopology);
+    const saved = await saveToMemory(model);
+    const json = JSON.stringify(saved.modelTopology);
     for (const cls of ['GroupedConv2D', 'DropPath', 'ShortcutPadChannels']) expect(json).toContain(`"class_name":"${cls}"`);
 
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
     for (const name of ['gconv', 'drop', 'short', 'dw']) {
       const a = model.getLayer(name);
       const b = loaded.getLayer(name);

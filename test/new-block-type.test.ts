@@ -14,6 +14,7 @@ import { loadPyTorchWeights } from '../src/weights/load-pytorch.js';
 import { pytorchStateDictSpec } from '../src/weights/state-dict.js';
 import { hashValue } from './helpers/hash-init.js';
 import { expectFeatures, expectStateDict, counts, TIMM_ARCH, TIMM_STATE } from './helpers/family-arch.js';
+import { saveAndLoad } from './helpers/round-trip.js';
 
 beforeAll(() => registerEca());
 
@@ -84,9 +85,7 @@ describe('a new block type: ECA (examples/new-block-type.ts)', () => {
 
   it('saves and loads (memory handler) exactly, with stock layers only', async () => {
     const model = resnet({ ...ECARESNET50D, layers: [1, 1] }, { inputShape: [32, 32, 3], classes: 5, classifierActivation: 'linear' });
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await saveAndLoad(model);
     const x = tf.randomUniform([1, 32, 32, 3], -1, 1, 'float32', 2);
     const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, resnet, type ResNetConfig } from '../src/index.js';
+import { saveAndLoad } from './helpers/round-trip.js';
 
 interface Drawn {
   block: 'basic' | 'bottleneck';
@@ -102,12 +103,7 @@ describe('resnet(config), property-based', () => {
           classes: d.classes,
           classifierActivation: 'linear',
         });
-        let artifacts: tf.io.ModelArtifacts | undefined;
-        await model.save(tf.io.withSaveHandler(async (a) => {
-          artifacts = a;
-          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-        }));
-        const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+        const loaded = await saveAndLoad(model);
         const x = tf.randomUniform([2, 16, 16, 3], -1, 1, 'float32', 7);
         const a = model.predict(x) as tf.Tensor;
         const b = loaded.predict(x) as tf.Tensor;

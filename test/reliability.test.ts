@@ -11,19 +11,9 @@ import {
   optimizeForInference,
   resnet,
 } from '../src/index.js';
+import { saveAndLoad } from './helpers/round-trip.js';
 
 const input = (seed: number, n = 2): tf.Tensor => tf.randomUniform([n, 32, 32, 3], -1, 1, 'float32', seed);
-
-async function saveLoad(model: tf.LayersModel): Promise<tf.LayersModel> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return tf.loadLayersModel(tf.io.fromMemory(artifacts!));
-}
 
 /** Random, non-trivial weights (BN statistics included) so a mix-up would show. */
 function randomizeWeights(model: tf.LayersModel, seed: number): void {
@@ -53,7 +43,7 @@ describe('no tensor leaks', () => {
         expect(onnx.byteLength).toBeGreaterThan(0);
         const twin = createModel(name, { inputShape: [32, 32, 3], classes: 7, classifierActivation: 'linear', init: 'zeros' });
         await loadPyTorchWeights(twin, bytes);
-        const reloaded = await saveLoad(twin);
+        const reloaded = await saveAndLoad(twin);
         const z = reloaded.predict(x) as tf.Tensor;
         expect(tf.tidy(() => tf.max(tf.abs(tf.sub(y, z))).dataSync()[0])).toBe(0);
         tf.dispose([x, y, z]);

@@ -5,18 +5,11 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { resnet, type ResNetDepth, type ResNetOptions } from '../src/index.js';
 import { expectNoTensorLeaks } from './helpers/leaks.js';
+import { saveToMemory } from './helpers/round-trip.js';
 
 /** Saves `model` to memory and loads it back. */
 async function roundTrip(model: tf.LayersModel): Promise<{ loaded: tf.LayersModel; artifacts: tf.io.ModelArtifacts }> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  const result = await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  expect(result.modelArtifactsInfo.modelTopologyType).toBe('JSON');
-  if (artifacts === undefined) throw new Error('nothing saved');
+  const artifacts = await saveToMemory(model);
   // Through JSON, as a file or an HTTP response would carry the topology.
   const topology = JSON.parse(JSON.stringify(artifacts.modelTopology)) as object;
   const loaded = await tf.loadLayersModel(
