@@ -19,7 +19,7 @@ export interface ProjectionShortcutArgs extends Omit<BlockArgs, 'dilation'> {
    * Prefix of its layer names: `layer1.0.downsample` gives `layer1.0.downsample.0`
    * (conv) and `.1` (BN) in torchvision style; `conv2_block1_0` gives
    * `conv2_block1_0_conv` and `_bn` in Keras style.
-   * @defaultValue a unique name such as `projection_1`
+   * @defaultValue a unique name such as `projection_block_1`
    */
   name?: string;
 }
