@@ -12,6 +12,7 @@ import {
   type SafetensorsTensorInput,
 } from '../src/weights/index.js';
 import { encodeBFloat16, encodeFloat16 } from '../src/weights/float16.js';
+import { INT_RANGES } from '../src/weights/tensor-bytes.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const sampleBytes = new Uint8Array(readFileSync(fixture('sample-mixed.safetensors')));
@@ -545,18 +546,10 @@ describe('writeSafetensors rejects invalid input', () => {
 // Property-based tests
 // ---------------------------------------------------------------------------
 
-const INT_BOUNDS: Partial<Record<SafetensorsDType, [number, number]>> = {
-  I64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  I32: [-2147483648, 2147483647],
-  I16: [-32768, 32767],
-  I8: [-128, 127],
-  U8: [0, 255],
-  BOOL: [0, 1],
-};
 
 /** Values exactly representable in `dtype`, with the value reading them back gives. */
 function valuesFor(dtype: SafetensorsDType, n: number): fc.Arbitrary<number[]> {
-  const bounds = INT_BOUNDS[dtype];
+  const bounds = INT_RANGES[dtype];
   if (bounds) return fc.array(fc.integer({ min: bounds[0], max: bounds[1] }), { minLength: n, maxLength: n });
   if (dtype === 'F16' || dtype === 'BF16') {
     const data = readSafetensors(

@@ -119,7 +119,8 @@ function decodeInt64(bytes: Uint8Array, n: number, name: string): Int32Array | F
   return wide;
 }
 
-const INT_RANGES: Partial<Record<SafetensorsDType, readonly [number, number]>> = {
+/** The value range of each integer dtype. @internal */
+export const INT_RANGES: Partial<Record<SafetensorsDType, readonly [number, number]>> = {
   I64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
   I32: [-2147483648, 2147483647],
   I16: [-32768, 32767],

@@ -3,6 +3,7 @@
 // transposed to tfjs layout.
 import * as tf from '@tensorflow/tfjs';
 import { hashValue } from './hash-init.js';
+import { nchwToNhwcIndex } from './golden-numerics.js';
 import { torchParams } from './state-dict-keys.js';
 
 /** Permutation from PyTorch layout to tfjs layout, by tfjs rank and class. */
@@ -33,22 +34,10 @@ export function setHashWeights(model: tf.LayersModel, salt: string): string[] {
 }
 
 /** The hash input of shape NCHW, as an NHWC tensor. */
-export function hashInputNHWC(salt: string, nchw: readonly number[]): tf.Tensor4D {
-  const values = hashValue(salt, 'input', nchw);
-  return tf.tidy(() => tf.transpose(tf.tensor4d(values, nchw as [number, number, number, number]), [0, 2, 3, 1]));
-}
+export { hashInputNhwc as hashInputNHWC } from './golden-numerics.js';
 
 /** Reads the NCHW-flat-index probes from an NHWC tensor. */
 export function readProbesNHWC(t: tf.Tensor, nchw: readonly number[], indices: readonly number[]): number[] {
-  const [, c, h, w] = nchw;
   const data = t.dataSync();
-  return indices.map((idx) => {
-    const n = Math.floor(idx / (c * h * w));
-    let r = idx % (c * h * w);
-    const ch = Math.floor(r / (h * w));
-    r %= h * w;
-    const y = Math.floor(r / w);
-    const x = r % w;
-    return data[((n * h + y) * w + x) * c + ch];
-  });
+  return indices.map((index) => data[nchwToNhwcIndex(index, nchw)]);
 }
