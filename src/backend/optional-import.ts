@@ -1,4 +1,4 @@
-import { hiddenImport } from '../io/hidden-import.js';
+import { hiddenImport } from '../runtime/hidden-import.js';
 
 /**
  * Imports an optional package, invisibly to bundlers (see `hiddenImport`), so

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors.js';
-import { isNode } from '../io/is-node.js';
+import { isNode } from '../runtime/is-node.js';
 import { BACKEND_NAMES, DEFAULT_BACKEND_PREFERENCE, type BackendName } from './backend-name.js';
 import { importOptional } from './optional-import.js';
 import { locateNodeWasmDir } from './wasm-paths.js';

@@ -1,4 +1,4 @@
-import { hiddenImport } from '../io/hidden-import.js';
+import { hiddenImport } from '../runtime/hidden-import.js';
 
 /** A file of `@tensorflow/tfjs-backend-wasm` next to its `.wasm` binaries (the package has no `exports` map). */
 const WASM_BINARY = '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm';

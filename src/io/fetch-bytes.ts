@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { createDeadline } from './deadline.js';
 import { fetchUrl } from './fetch-url.js';
-import { isNode } from './is-node.js';
+import { isNode } from '../runtime/is-node.js';
 import { readLocalFile } from './read-file.js';
 import { normalizeSha256, verifySha256 } from './sha256.js';
 import { classifySource } from './source.js';

@@ -2,7 +2,7 @@ import { FetchError } from '../errors.js';
 import type { Deadline } from './deadline.js';
 import { wholeBuffer } from './byte-sink.js';
 import { describeError, withCause } from './error-detail.js';
-import { hiddenImport } from './hidden-import.js';
+import { hiddenImport } from '../runtime/hidden-import.js';
 
 /**
  * What {@link readLocalFile} needs besides the file.

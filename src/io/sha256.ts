@@ -1,6 +1,6 @@
 import { ConfigError, FetchError } from '../errors.js';
-import { hiddenImport } from './hidden-import.js';
-import { isNode } from './is-node.js';
+import { hiddenImport } from '../runtime/hidden-import.js';
+import { isNode } from '../runtime/is-node.js';
 
 const HEX_SHA256 = /^[\da-f]{64}$/i;
 

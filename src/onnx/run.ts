@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors.js';
 import { checkInteger } from '../validate.js';
-import { hiddenImport } from '../io/hidden-import.js';
+import { hiddenImport } from '../runtime/hidden-import.js';
 
 /**
  * Options of {@link createOnnxSession} and {@link runOnnx}.
