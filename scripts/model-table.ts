@@ -80,7 +80,7 @@ function measure(name: string): Row {
       total: s.totalParams,
       totalRef: entry.reference?.totalParams,
       macs: s.macs,
-      macsRef: h === 224 && w === 224 ? tv?.macs : undefined,
+      macsRef: h === 224 && w === 224 ? (entry.reference?.macs224 ?? tv?.macs) : undefined,
       channels: (modelInfo(model)?.features ?? []).map((f) => f.channels),
       channelsRef: timm?.feature_info?.channels,
     };

@@ -1,7 +1,8 @@
 // torchvision's ResNet family: parameter counts, state-dict keys and shapes,
 // stage shapes — for every torchvision entry of the registry.
 import { describe, expect, it } from 'vitest';
-import { listModels } from '../src/models/registry.js';
+import { getModel, listModels } from '../src/models/registry.js';
+import { summarize } from '../src/models/summary.js';
 import { counts, expectCounts, expectFeatures, expectStageShapes, expectStateDict, TIMM_ARCH, TV_ARCH, TV_STATE, withModel } from './helpers/family-arch.js';
 
 describe('torchvision family', () => {
@@ -19,6 +20,9 @@ describe('torchvision family', () => {
         expectCounts(model, name, arch.trainable_params, arch.bn_running_stats);
         expectStateDict(model, TV_STATE[name]);
         expectStageShapes(model, arch.stage_shapes_nchw);
+        // Multiply–adds at 224×224: ours, the registry's reference and torchvision's agree.
+        expect(summarize(model).macs, `${name} multiply–adds`).toBe(arch.macs);
+        expect(getModel(name).reference?.macs224, `${name} registry reference macs224`).toBe(arch.macs);
         if (TIMM_ARCH[name] !== undefined) expectFeatures(model, TIMM_ARCH[name].feature_info);
       });
     });

@@ -50,6 +50,8 @@ export interface ModelReference {
   readonly buffers?: number;
   /** All parameters as Keras counts them (`model.count_params()`). */
   readonly totalParams?: number;
+  /** Multiply–adds of one 224×224 image, counted over convolutions and linear layers as torchvision's figures are. */
+  readonly macs224?: number;
 }
 
 /**

@@ -6,7 +6,6 @@ import { formatShape } from '../../validate.js';
 import { formatCount, markdownTable } from '../format.js';
 import { writeLine } from '../io.js';
 import { buildModel, modelEntry } from '../models.js';
-import { REFERENCE_MACS_HW, TORCHVISION_MACS_224 } from '../reference.js';
 
 /** What `summary --json` prints. @internal */
 export interface SummaryReport extends ModelSummary {
@@ -30,9 +29,9 @@ export function summaryReport(name: string, hw: [number, number] | undefined): S
   const model = buildModel(name, { init: 'zeros', inputShape }, 'summary');
   try {
     const s = summarize(model);
-    const atReferenceSize = inputShape[0] === REFERENCE_MACS_HW[0] && inputShape[1] === REFERENCE_MACS_HW[1];
-    const macs = atReferenceSize ? TORCHVISION_MACS_224[name] : undefined;
-    const reference = { ...entry.reference, ...(macs !== undefined ? { macs } : {}) };
+    const { macs224, ...figures } = entry.reference ?? {};
+    const atReferenceSize = inputShape[0] === 224 && inputShape[1] === 224;
+    const reference = { ...figures, ...(atReferenceSize && macs224 !== undefined ? { macs: macs224 } : {}) };
     const nonTrainableParams = s.totalParams - s.trainableParams;
     const ours: Record<string, number | undefined> = {
       trainableParams: s.trainableParams,
