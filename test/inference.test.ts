@@ -13,7 +13,12 @@ describe('optimizeForInference on the ResNets', () => {
       expect(fast.getLayer('conv1').getConfig().activation).toBe('relu');
       expect(fast.getLayer('layer1.0.conv2').getConfig().activation).toBe('linear');
       expect(fast.layers.some((l) => l.name === 'act1' || l.name === 'bn1')).toBe(false);
-      expect(fast.getLayer('layer1.0.act2')).toBeDefined(); // the ReLU after the addition stays
+      // The addition and the ReLU after it: one AddActivation named after the ReLU (the block's output).
+      expect(classes(fast, 'Add')).toEqual([]);
+      expect(classes(fast, 'Activation')).toEqual([]);
+      expect(classes(fast, 'AddActivation')).toHaveLength(8);
+      expect(fast.getLayer('layer1.0.act2').getClassName()).toBe('AddActivation');
+      expect(fast.getLayer('layer1.0.act2').getConfig().activation).toBe('relu');
       expect(modelInfo(fast)?.features.map((f) => f.layer)).toEqual(['conv1', ...modelInfo(model)!.features.slice(1).map((f) => f.layer)]);
     });
     x.dispose();

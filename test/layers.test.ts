@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import {
+  AddActivation,
   DropPath,
   GroupedConv2D,
+  addActivation,
   ShortcutPadChannels,
   dropPath,
   groupedConv2d,
@@ -347,12 +349,50 @@ describe('ShortcutPadChannels', () => {
   });
 });
 
+describe('AddActivation', () => {
+  it('equals tf.layers.add then the activation, to the bit, for 2 and 3 inputs', () => {
+    const before = tf.memory().numTensors;
+    const xs = [0, 1, 2].map((i) => tf.randomNormal([2, 5, 6, 8], 0, 1, 'float32', 20 + i));
+    for (const [n, activation] of [[2, 'relu'], [3, 'linear'], [2, 'sigmoid']] as const) {
+      const inputs = xs.slice(0, n);
+      const y = addActivation({ activation }).apply(inputs) as tf.Tensor;
+      const ref = tf.tidy(() => tf.layers.activation({ activation }).apply(tf.layers.add().apply(inputs) as tf.Tensor) as tf.Tensor);
+      expect(Array.from(y.dataSync()), `${n} inputs, ${activation}`).toEqual(Array.from(ref.dataSync()));
+      tf.dispose([y, ref]);
+    }
+    tf.dispose(xs);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('defaults to linear and keeps nothing but its output', () => {
+    const layer = addActivation();
+    expect(layer.activation).toBe('linear');
+    const a = tf.ones([1, 2, 2, 3]);
+    const before = tf.memory().numTensors;
+    const y = layer.apply([a, a]) as tf.Tensor;
+    expect(tf.memory().numTensors).toBe(before + 1);
+    expect(Array.from(y.dataSync())).toEqual(new Array(12).fill(2));
+    tf.dispose([a, y]);
+  });
+
+  it('rejects one input, inputs of different shapes and unknown activations', () => {
+    const a = tf.input({ shape: [4, 4, 8] });
+    const b = tf.input({ shape: [4, 4, 16] });
+    expect(() => addActivation().apply([a])).toThrow(ShapeError);
+    expect(() => addActivation({ name: 'sum' }).apply([a, b])).toThrow(/AddActivation "sum": inputs must all have one shape, got \[\?, 4, 4, 8\], \[\?, 4, 4, 16\]/);
+    expect(() => addActivation({ activation: 'bogus' as never })).toThrow(ConfigError);
+    const out = addActivation({ activation: 'relu' }).apply([a, a]) as tf.SymbolicTensor;
+    expect(out.shape).toEqual([null, 4, 4, 8]);
+  });
+});
+
 describe('serialization', () => {
   it('registers the layers by class name', () => {
     const map = tf.serialization.SerializationMap.getMap().classNameMap;
     expect(map.GroupedConv2D?.[0]).toBe(GroupedConv2D);
     expect(map.DropPath?.[0]).toBe(DropPath);
     expect(map.ShortcutPadChannels?.[0]).toBe(ShortcutPadChannels);
+    expect(map.AddActivation?.[0]).toBe(AddActivation);
   });
 
   it('round-trips a model through save → loadLayersModel with identical outputs', async () => {
@@ -371,16 +411,16 @@ describe('serialization', () => {
     }).apply(input) as tf.SymbolicTensor;
     h = dropPath({ rate: 0.2, seed: 9, name: 'drop' }).apply(h) as tf.SymbolicTensor;
     const shortcut = shortcutPadChannels({ filters: 32, strides: 2, name: 'short' }).apply(input) as tf.SymbolicTensor;
-    const sum = tf.layers.add().apply([h, shortcut]) as tf.SymbolicTensor;
+    const sum = addActivation({ activation: 'relu', name: 'sum' }).apply([h, shortcut]) as tf.SymbolicTensor;
     const out = groupedConv2d({ filters: 32, kernelSize: 3, padding: 'same', groups: 32, dilationRate: 2, name: 'dw' }).apply(sum) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: out });
 
     const saved = await saveToMemory(model);
     const json = JSON.stringify(saved.modelTopology);
-    for (const cls of ['GroupedConv2D', 'DropPath', 'ShortcutPadChannels']) expect(json).toContain(`"class_name":"${cls}"`);
+    for (const cls of ['GroupedConv2D', 'DropPath', 'ShortcutPadChannels', 'AddActivation']) expect(json).toContain(`"class_name":"${cls}"`);
 
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
-    for (const name of ['gconv', 'drop', 'short', 'dw']) {
+    for (const name of ['gconv', 'drop', 'short', 'sum', 'dw']) {
       const a = model.getLayer(name);
       const b = loaded.getLayer(name);
       expect(b.getClassName()).toBe(a.getClassName());
@@ -402,6 +442,7 @@ describe('serialization', () => {
       groupedConv2d({ filters: 16, kernelSize: [3, 1], strides: [2, 1], groups: 8, useBias: true, activation: 'tanh', name: 'g' }),
       dropPath({ rate: 0.1, scaleByKeep: false, name: 'd' }),
       shortcutPadChannels({ filters: 16, strides: 2, channelPadding: 'end', name: 's' }),
+      addActivation({ activation: 'relu6', name: 'a' }),
     ];
     for (const layer of layers) {
       const config = layer.getConfig();

@@ -4,6 +4,7 @@ import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { resnet18, resnet50 } from '../src/index.js';
 import { exportOnnx } from '../src/onnx/index.js';
+import { optimizeForInference } from '../src/inference/index.js';
 import { checkOnnx, randomInput, randomizeWeights } from './helpers/inference-models.js';
 
 const onnx = (onnxProto as unknown as { onnx: typeof OnnxTypes }).onnx;
@@ -36,6 +37,20 @@ describe('exportOnnx on the ResNets', () => {
     const xs = [randomInput([1, 224, 224, 3], 1), randomInput([2, 224, 224, 3], 2)];
     await checkOnnx(model, xs, bytes);
     tf.dispose(xs);
+    model.dispose();
+  });
+
+  test('an optimized model (AddActivation, fused activations) exports to the same graph', async () => {
+    const model = randomizeWeights(resnet18({ classifierActivation: 'linear' }));
+    const fast = optimizeForInference(model);
+    expect(fast.layers.some((l) => l.getClassName() === 'AddActivation')).toBe(true);
+    const ops = (bytes: Uint8Array) => decode(bytes).graph.node.map((n) => n.opType);
+    const bytes = exportOnnx(fast);
+    expect(ops(bytes)).toEqual(ops(exportOnnx(model)));
+    const xs = [randomInput([2, 224, 224, 3], 7)];
+    await checkOnnx(fast, xs, bytes);
+    tf.dispose(xs);
+    fast.dispose();
     model.dispose();
   });
 

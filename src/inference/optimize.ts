@@ -3,9 +3,11 @@ import { inferencePlan, type InferencePlan } from './plan.js';
 import type { GraphNode } from './graph.js';
 import { isFoldableConv } from './rules.js';
 import { copyLayer, type LayerCopy } from './clone-layer.js';
-import type { LayerConfig } from './layer-config.js';
+import { activationOfLayer, type LayerConfig } from './layer-config.js';
 import { modelInfo, setModelInfo } from '../models/model-info.js';
 import { ConfigError } from '../errors.js';
+import { AddActivation } from '../layers/add-activation.js';
+import type { LayerActivation } from '../layers/layer-utils.js';
 
 /** The copy of a convolution, with the BatchNorms and activation it absorbs. */
 function convCopy(plan: InferencePlan, node: GraphNode): LayerCopy {
@@ -23,18 +25,30 @@ function convCopy(plan: InferencePlan, node: GraphNode): LayerCopy {
   });
 }
 
+/** An `Add` (and the activation fused into it) as one {@link AddActivation}: no copy of its first input. */
+function addCopy(plan: InferencePlan, node: GraphNode): LayerCopy {
+  const act = plan.fusion(node).act;
+  const activation = (act === undefined ? 'linear' : activationOfLayer(act.layer)) as LayerActivation;
+  // Named after the activation when there is one: its output is the block's output.
+  const name = (act ?? node).layer.name;
+  return { layer: new AddActivation({ name, activation }), finish: () => undefined };
+}
+
 /**
  * A faster copy of a model for inference: every BatchNormalization right
  * after a convolution is folded into it (kernel·γ/√(var+ε), bias
  * (b−μ)·γ/√(var+ε)+β), a BatchNormalization right before an unpadded
  * ungrouped convolution is folded into that one, an activation right after a
  * convolution becomes the convolution's own `activation` (so tfjs runs its
- * fused conv2d + bias + ReLU kernel), and layers that are the identity at
+ * fused conv2d + bias + ReLU kernel), every residual `Add` becomes an
+ * {@link AddActivation} together with the activation after it (no copy of
+ * its first input, no intermediate sum), and layers that are the identity at
  * inference (DropPath, Dropout…) are removed. A node is only merged away when
  * nothing else reads the tensor it shares and that tensor is not a model
  * output. Every other layer is copied with its weights (sharing their memory
- * until either model changes them). Surviving layers keep their names; model
- * inputs and outputs keep theirs; {@link modelInfo} is carried over.
+ * until either model changes them). Surviving layers keep their names (an
+ * `AddActivation` takes its activation's: the block's output); model inputs
+ * and outputs keep theirs; {@link modelInfo} is carried over.
  *
  * The result computes the same function as `model` in inference mode, to
  * float32 rounding. It is a new model: dispose it and `model` separately.
@@ -71,7 +85,7 @@ export function optimizeForInference(model: tf.LayersModel): tf.LayersModel {
       if (plan.isRemoved(node)) continue;
       let copy = copies.get(node.layer);
       if (copy === undefined) {
-        copy = isFoldableConv(node.className) ? convCopy(plan, node) : copyLayer(node.layer);
+        copy = isFoldableConv(node.className) ? convCopy(plan, node) : plan.isResidualAdd(node) ? addCopy(plan, node) : copyLayer(node.layer);
         copies.set(node.layer, copy);
       }
       const args = node.inputs.map(lookup);
@@ -97,7 +111,8 @@ export function optimizeForInference(model: tf.LayersModel): tf.LayersModel {
     const renamed = (layerName: string): string => {
       const node = [...graph.nodes].reverse().find((n) => n.layer.name === layerName);
       if (node === undefined) return layerName;
-      return plan.producer(node.outputs[0])?.layer.name ?? plan.resolve(node.outputs[0]).sourceLayer.name;
+      const producer = plan.producer(node.outputs[0]);
+      return (producer && copies.get(producer.layer)?.layer.name) ?? plan.resolve(node.outputs[0]).sourceLayer.name;
     };
     setModelInfo(optimized, { ...info, features: info.features.map((f) => ({ ...f, layer: renamed(f.layer) })) });
   }

@@ -11,14 +11,20 @@ import {
   type ConvSpec,
 } from './layer-config.js';
 import { foldConvWeights, type ConvTensors } from './fold.js';
+import { LAYER_ACTIVATIONS } from '../layers/layer-utils.js';
 
-/** What a convolution node becomes at inference. @internal */
+/** Whether symbolic tensors all have one fully known shape. */
+function sameShapes(ts: readonly tf.SymbolicTensor[]): boolean {
+  return ts.length >= 2 && ts.every((t) => t.shape.every((d, i) => d === ts[0].shape[i]));
+}
+
+/** What a convolution (or an `Add`) node absorbs at inference. @internal */
 export interface ConvFusion {
   /** The BatchNormalization after it, folded into its kernel and bias. */
   readonly bnAfter?: GraphNode;
   /** The BatchNormalization before it, folded into its kernel and bias. */
   readonly bnBefore?: GraphNode;
-  /** The activation node fused into it. */
+  /** The activation node fused into it (a convolution's or an `Add`'s). */
   readonly act?: GraphNode;
 }
 
@@ -40,18 +46,21 @@ export interface InferencePlan {
    * the output of the convolution that absorbed it.
    */
   resolve(t: tf.SymbolicTensor): tf.SymbolicTensor;
-  /** What a surviving convolution absorbs (empty for other nodes). */
+  /** What a surviving convolution or `Add` absorbs (empty for other nodes). */
   fusion(node: GraphNode): ConvFusion;
   /** The convolution's configuration with its fused activation. */
   convSpec(node: GraphNode): ConvSpec;
   /** The convolution's weights with every BatchNorm it absorbs folded in (new tensors, the caller's to dispose). */
   convWeights(node: GraphNode): ConvTensors;
+  /** Whether the node is an `Add` of equal-shaped tensors, applied once: the optimizer makes it an `AddActivation`. */
+  isResidualAdd(node: GraphNode): boolean;
   /** The surviving node whose output is `t` after {@link resolve}, if any. */
   producer(t: tf.SymbolicTensor): GraphNode | undefined;
 }
 
 /**
- * Plans BatchNorm folding, activation fusion and identity removal for a model.
+ * Plans BatchNorm folding, activation fusion (into convolutions and into the
+ * `Add` before them) and identity removal for a model.
  * A node is only removed when nothing else reads the tensor it would merge
  * and that tensor is not a model output, so layer and output names survive.
  * @internal
@@ -76,6 +85,9 @@ export function inferencePlan(model: tf.LayersModel): InferencePlan {
   const removable = (n: GraphNode): boolean => single(n) && !graph.isOutput(n.outputs[0]);
   const isConv = (n: GraphNode | undefined): n is GraphNode =>
     n !== undefined && isFoldableConv(n.className) && single(n) && (configOf(n.layer).dataFormat ?? 'channelsLast') === 'channelsLast';
+  /** An `Add` of equal-shaped tensors, applied once: it can become an `AddActivation`. */
+  const isResidualAdd = (n: GraphNode | undefined): n is GraphNode =>
+    n !== undefined && n.className === 'Add' && graph.applications(n.layer) === 1 && n.outputs.length === 1 && sameShapes(n.inputs);
   /** `t` is read by `reader` alone and is not a model output. */
   const onlyReader = (t: tf.SymbolicTensor, reader: GraphNode): boolean =>
     !graph.isOutput(t) && graph.consumers(t).length === 1 && graph.consumers(t)[0] === reader;
@@ -105,6 +117,12 @@ export function inferencePlan(model: tf.LayersModel): InferencePlan {
     if (act !== undefined && removable(node)) {
       const src = node.inputs[0];
       const p = graph.producer(src);
+      if (isResidualAdd(p) && fusions.get(p)?.act === undefined && onlyReader(src, node) && (LAYER_ACTIVATIONS as readonly string[]).includes(act)) {
+        // add → activation: one AddActivation layer.
+        fusionOf(p).act = node;
+        removed.add(node);
+        continue;
+      }
       const conv = p !== undefined && removed.has(p) && p.className === 'BatchNormalization' ? graph.producer(p.inputs[0]) : p;
       if (isConv(conv) && fusions.get(conv)?.act === undefined && specOf(conv).activation === 'linear' && onlyReader(src, node)) {
         if (conv === p || fusions.get(conv)?.bnAfter === p) {
@@ -132,6 +150,7 @@ export function inferencePlan(model: tf.LayersModel): InferencePlan {
     isRemoved: (node) => removed.has(node),
     resolve,
     fusion: (node) => fusions.get(node) ?? {},
+    isResidualAdd,
     convSpec: (node) => specOf(node),
     convWeights(node) {
       const f = fusions.get(node) ?? {};

@@ -1,7 +1,8 @@
 /**
  * Custom serializable tfjs layers of tfjs-resnet: {@link GroupedConv2D}
- * (PyTorch's grouped convolution), {@link DropPath} (timm's stochastic depth)
- * and {@link ShortcutPadChannels} (the CIFAR ResNets' "option A" shortcut).
+ * (PyTorch's grouped convolution), {@link DropPath} (timm's stochastic depth),
+ * {@link ShortcutPadChannels} (the CIFAR ResNets' "option A" shortcut) and
+ * {@link AddActivation} (a residual sum and its activation in one layer).
  * Importing this module registers them with `tf.serialization`, so
  * `tf.loadLayersModel` reads saved models that contain them.
  *
@@ -19,6 +20,8 @@
  */
 export { GroupedConv2D, groupedConv2d } from './grouped-conv2d.js';
 export type { GroupedConv2DArgs, GroupedConv2DPadding } from './grouped-conv2d.js';
+export { AddActivation, addActivation } from './add-activation.js';
+export type { AddActivationArgs } from './add-activation.js';
 export { DropPath, dropPath } from './drop-path.js';
 export type { DropPathArgs } from './drop-path.js';
 export { ShortcutPadChannels, shortcutPadChannels } from './shortcut-pad-channels.js';

@@ -3,6 +3,7 @@ import type { GraphNode } from '../inference/graph.js';
 import type { InferencePlan } from '../inference/plan.js';
 import {
   activationName,
+  activationOfLayer,
   batchNormParams,
   checkChannelsLast,
   isLastAxisBn,
@@ -211,6 +212,22 @@ function merge(op: 'Add' | 'Mul' | 'Sub' | 'Max' | 'Min' | 'Mean', variadic: boo
   };
 }
 
+const sumOf = merge('Add', false);
+
+/**
+ * `Add`, with the activation the plan fused into it, and `AddActivation`
+ * (the optimizer's form of the same pair): a sum, then the activation.
+ */
+const add: BuiltinLowering = {
+  lower(ctx) {
+    const [sum] = sumOf.lower(ctx);
+    const fused = ctx.plan.fusion(ctx.node).act;
+    const activation =
+      ctx.node.className === 'AddActivation' ? activationName(ctx.config.activation) : fused === undefined ? 'linear' : (activationOfLayer(fused.layer) ?? 'linear');
+    return [applyActivation(ctx.b, sum, activation, ctx.where)];
+  },
+};
+
 const concatenate: BuiltinLowering = {
   lower(ctx) {
     const rank = ctx.inputs[0].shape.length;
@@ -353,7 +370,8 @@ const BUILTIN: Record<string, BuiltinLowering> = {
   GlobalAveragePooling2D: globalPool('GlobalAveragePool'),
   GlobalMaxPooling2D: globalPool('GlobalMaxPool'),
   Dense: dense,
-  Add: merge('Add', false),
+  Add: add,
+  AddActivation: add,
   Multiply: merge('Mul', false),
   Subtract: merge('Sub', false),
   Maximum: merge('Max', true),
