@@ -130,6 +130,8 @@ describe('convert writes a LayersModel directory tf.loadLayersModel opens', () =
     const json = JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8'));
     expect(json.format).toBe('layers-model');
     expect(json.weightsManifest[0].paths).toEqual(['./weights.bin']);
+    // --optimize keeps tfjs's own Add + Activation (builtinLayersOnly).
+    expect(JSON.stringify(json.modelTopology)).not.toContain('AddActivation');
     const loaded = await tf.loadLayersModel(nodeFileSystem(path.join(out, 'model.json')));
     const x = tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 5);
     const [a, b] = [source.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];

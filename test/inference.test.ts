@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { modelInfo, resnet18, resnet50 } from '../src/index.js';
-import { checkOptimized, layersOfClass as classes, randomInput, randomizeWeights } from './helpers/inference-models.js';
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, modelInfo, optimizeForInference, resnet18, resnet50 } from '../src/index.js';
+import { checkOptimized, layersOfClass as classes, expectClose, randomInput, randomizeWeights } from './helpers/inference-models.js';
 
 describe('optimizeForInference on the ResNets', () => {
   test('resnet18 (torchvision): BN folded, ReLU fused, names kept, same outputs, no leaks', async () => {
@@ -21,6 +22,22 @@ describe('optimizeForInference on the ResNets', () => {
       expect(fast.getLayer('layer1.0.act2').getConfig().activation).toBe('relu');
       expect(modelInfo(fast)?.features.map((f) => f.layer)).toEqual(['conv1', ...modelInfo(model)!.features.slice(1).map((f) => f.layer)]);
     });
+    x.dispose();
+    model.dispose();
+  });
+
+  test('builtinLayersOnly: tfjs layer classes only, same outputs; bad options are ConfigErrors', async () => {
+    const model = randomizeWeights(resnet18({ classifierActivation: 'linear' }));
+    const x = randomInput([1, 224, 224, 3]);
+    const fast = optimizeForInference(model, { builtinLayersOnly: true });
+    const used = new Set(fast.layers.map((l) => l.getClassName()));
+    expect([...used].sort()).toEqual(['Activation', 'Add', 'Conv2D', 'Dense', 'GlobalAveragePooling2D', 'InputLayer', 'MaxPooling2D', 'ZeroPadding2D']);
+    expect(classes(fast, 'BatchNormalization')).toEqual([]);
+    const [a, b] = [model.predict(x) as tf.Tensor, fast.predict(x) as tf.Tensor];
+    expectClose(b, a, 1e-5, 'builtinLayersOnly');
+    tf.dispose([a, b]);
+    fast.dispose();
+    expect(() => optimizeForInference(model, { builtinLayersOnly: 'yes' as never })).toThrow(ConfigError);
     x.dispose();
     model.dispose();
   });

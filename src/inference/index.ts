@@ -10,6 +10,7 @@
  * @module
  */
 export { optimizeForInference } from './optimize.js';
+export type { OptimizeForInferenceOptions } from './optimize.js';
 export { registerInferenceRule } from './rules.js';
 export type { InferenceRule } from './rules.js';
 export { layerGraph } from './graph.js';

@@ -58,6 +58,12 @@ export interface InferencePlan {
   producer(t: tf.SymbolicTensor): GraphNode | undefined;
 }
 
+/** Options of {@link inferencePlan}. @internal */
+export interface PlanOptions {
+  /** Fuse an activation into the `Add` before it (default true); `isResidualAdd` is false everywhere when off. */
+  readonly addActivation?: boolean;
+}
+
 /**
  * Plans BatchNorm folding, activation fusion (into convolutions and into the
  * `Add` before them) and identity removal for a model.
@@ -65,7 +71,8 @@ export interface InferencePlan {
  * and that tensor is not a model output, so layer and output names survive.
  * @internal
  */
-export function inferencePlan(model: tf.LayersModel): InferencePlan {
+export function inferencePlan(model: tf.LayersModel, options: PlanOptions = {}): InferencePlan {
+  const fuseAdd = options.addActivation ?? true;
   const graph = layerGraph(model);
   const removed = new Set<GraphNode>();
   const fusions = new Map<GraphNode, { bnAfter?: GraphNode; bnBefore?: GraphNode; act?: GraphNode }>();
@@ -117,7 +124,7 @@ export function inferencePlan(model: tf.LayersModel): InferencePlan {
     if (act !== undefined && removable(node)) {
       const src = node.inputs[0];
       const p = graph.producer(src);
-      if (isResidualAdd(p) && fusions.get(p)?.act === undefined && onlyReader(src, node) && (LAYER_ACTIVATIONS as readonly string[]).includes(act)) {
+      if (fuseAdd && isResidualAdd(p) && fusions.get(p)?.act === undefined && onlyReader(src, node) && (LAYER_ACTIVATIONS as readonly string[]).includes(act)) {
         // add → activation: one AddActivation layer.
         fusionOf(p).act = node;
         removed.add(node);
@@ -150,7 +157,7 @@ export function inferencePlan(model: tf.LayersModel): InferencePlan {
     isRemoved: (node) => removed.has(node),
     resolve,
     fusion: (node) => fusions.get(node) ?? {},
-    isResidualAdd,
+    isResidualAdd: (node) => fuseAdd && isResidualAdd(node),
     convSpec: (node) => specOf(node),
     convWeights(node) {
       const f = fusions.get(node) ?? {};

@@ -18,7 +18,8 @@ export const convertCommand: Command = {
   details:
     'The directory opens with tf.loadLayersModel in Node (nodeFileSystem from tfjs-resnet/node, or file:// with\n' +
     'tfjs-node) and in browsers (served over http). --optimize folds BatchNorm into the convolutions first\n' +
-    '(inference only; import tfjs-resnet before loading if the optimized model uses its custom layers).',
+    '(inference only) and keeps to tfjs\'s own layer classes, so plain @tensorflow/tfjs loads a ResNet or Wide\n' +
+    'ResNet without tfjs-resnet; models with its custom layers (ResNeXt, SE, ResNet-D…) need it imported.',
   options: {
     weights: { type: 'string', value: '<file|url>', description: 'PyTorch state dict as .safetensors (required)' },
     out: { type: 'string', value: '<dir>', description: 'output directory, created if missing (required)' },
@@ -52,7 +53,8 @@ export const convertCommand: Command = {
     try {
       await loadWeightsWithProgress(model, weights, io.stderr);
       if (values.optimize === true) {
-        const optimized = optimizeForInference(model);
+        // A converted directory is meant to load anywhere: tfjs's own layers where there is a choice.
+        const optimized = optimizeForInference(model, { builtinLayersOnly: true });
         if (optimized !== model) {
           model.dispose();
           model = optimized;
