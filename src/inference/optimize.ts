@@ -64,7 +64,7 @@ export interface OptimizeForInferenceOptions {
  * convolution becomes the convolution's own `activation` (so tfjs runs its
  * fused conv2d + bias + ReLU kernel), every residual `Add` becomes an
  * {@link AddActivation} together with the activation after it (no copy of
- * its first input, no intermediate sum; see
+ * its first input; see
  * {@link OptimizeForInferenceOptions.builtinLayersOnly}), and layers that are the identity at
  * inference (DropPath, Dropout…) are removed. A node is only merged away when
  * nothing else reads the tensor it shares and that tensor is not a model

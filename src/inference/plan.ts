@@ -13,7 +13,7 @@ import {
 import { foldConvWeights, type ConvTensors } from './fold.js';
 import { LAYER_ACTIVATIONS } from '../layers/layer-utils.js';
 
-/** Whether symbolic tensors all have one fully known shape. */
+/** Whether two or more symbolic tensors have one shape (unknown dimensions matching unknown ones). */
 function sameShapes(ts: readonly tf.SymbolicTensor[]): boolean {
   return ts.length >= 2 && ts.every((t) => t.shape.every((d, i) => d === ts[0].shape[i]));
 }

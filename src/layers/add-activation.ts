@@ -1,7 +1,7 @@
 /**
  * The end of a residual block in one layer: the sum of its inputs, then an
  * activation — what `tf.layers.add` followed by `tf.layers.activation`
- * computes, without their intermediate tensors.
+ * computes, without the copy `tf.layers.add` makes.
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
@@ -32,10 +32,11 @@ export interface AddActivationArgs extends LayerArgs {
  * `activation(x₁ + x₂ + …)` of two or more tensors of one shape: a residual
  * block's `out += identity; out = relu(out)` in one layer. It computes what
  * `tf.layers.add` and a following `tf.layers.activation` compute, to the
- * bit, but keeps no intermediate: `tf.layers.add` copies its first input
- * before adding (a tensor the size of the block's output) and the activation
- * layer then allocates another. {@link optimizeForInference} puts it in place
- * of every such pair. No weights.
+ * bit, without the copy `tf.layers.add` makes of its first input before
+ * adding (a tensor the size of the block's output, written once more per
+ * block); the sum is freed as soon as the activation has read it.
+ * {@link optimizeForInference} puts it in place of every such pair. No
+ * weights.
  *
  * Registered for serialization as `AddActivation`.
  *
