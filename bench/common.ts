@@ -41,6 +41,28 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightSpecs, weightData }));
 }
 
+/**
+ * Median milliseconds per call of each contender, timed interleaved (the
+ * order alternates each round) so that all see the same machine load, after
+ * `warmup` untimed rounds.
+ */
+export async function interleavedMedians<K extends string>(
+  who: readonly K[],
+  rounds: number,
+  run: (k: K) => Promise<void> | void,
+  warmup = 1,
+): Promise<Record<K, number>> {
+  const times = Object.fromEntries(who.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < warmup + rounds; i++) {
+    for (const k of i % 2 === 0 ? who : [...who].reverse()) {
+      const t = performance.now();
+      await run(k);
+      if (i >= warmup) times[k].push(performance.now() - t);
+    }
+  }
+  return Object.fromEntries(who.map((k) => [k, median(times[k])])) as Record<K, number>;
+}
+
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;

@@ -10,31 +10,25 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend/index.js';
 import { createModel, optimizeForInference } from '../src/index.js';
-import { median } from './common.js';
+import { interleavedMedians, median } from './common.js';
 
 const backend = await useBestBackend();
 
-/** Median ms of each function, run interleaved `reps` times after 2 warm-ups. */
-function interleaved(fns: Record<string, () => tf.Tensor | tf.Tensor[]>, reps: number): Record<string, number> {
-  const times: Record<string, number[]> = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
-  for (let r = 0; r < reps + 2; r++) {
-    for (const [k, f] of Object.entries(fns)) {
-      const t = performance.now();
-      const out = f();
-      const outs = Array.isArray(out) ? out : [out];
-      for (const o of outs) o.dataSync();
-      tf.dispose(outs);
-      if (r >= 2) times[k].push(performance.now() - t);
-    }
-  }
-  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+/** Median ms of each function (its outputs read back and freed), interleaved, after 2 warm-up rounds. */
+function interleaved<K extends string>(fns: Record<K, () => tf.Tensor | tf.Tensor[]>, rounds: number): Promise<Record<K, number>> {
+  return interleavedMedians(Object.keys(fns) as K[], rounds, (k) => {
+    const out = fns[k]();
+    const outs = Array.isArray(out) ? out : [out];
+    for (const o of outs) o.dataSync();
+    tf.dispose(outs);
+  }, 2);
 }
 
 // ---- 1. ResNet-50: kernel time by kind -------------------------------------
 const built = createModel('resnet50', { classifierActivation: 'linear' });
 const fast = optimizeForInference(built);
 const x = tf.randomUniform([1, 224, 224, 3], -1, 1, 'float32', 1);
-const wall = interleaved({ built: () => built.predict(x) as tf.Tensor, fast: () => fast.predict(x) as tf.Tensor }, 15);
+const wall = await interleaved({ built: () => built.predict(x) as tf.Tensor, fast: () => fast.predict(x) as tf.Tensor }, 15);
 /** Kernel milliseconds by kind: medians over 5 profiled runs. */
 const kernels = async (m: tf.LayersModel): Promise<{ conv: number; bn: number; other: number }> => {
   const runs: Array<{ conv: number; bn: number; other: number }> = [];
@@ -134,7 +128,7 @@ for (const [size, c] of [[56, 64], [28, 128], [14, 256], [7, 512]] as const) {
     const ref = direct();
     return tf.max(tf.abs(tf.sub(winograd(xs, U, filter, bias), ref))).dataSync()[0] / tf.max(tf.abs(ref)).dataSync()[0];
   });
-  const t = interleaved({ direct, winograd: () => winograd(xs, U, filter, bias), gemms: () => parts.map((p, i) => tf.conv2d(p, U[i], 1, 'valid')) }, 15);
+  const t = await interleaved({ direct, winograd: () => winograd(xs, U, filter, bias), gemms: () => parts.map((p, i) => tf.conv2d(p, U[i], 1, 'valid')) }, 15);
   console.log(`| 1×${size}×${size}×${c} | ${t.direct.toFixed(2)} | ${t.winograd.toFixed(2)} | ${t.gemms.toFixed(2)} | ${err.toExponential(1)} |`);
   tf.dispose([xs, w, bias, filter, ...U, ...parts]);
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import {
   MODELS,
   RESULT_PREFIX,
+  interleavedMedians,
   loadModel,
   median,
   modelDir,
@@ -133,15 +134,8 @@ async function interleaved<K extends string>(
   const timing = Object.fromEntries(who.map((k) => [k, {} as Timing])) as Record<K, Timing>;
   for (const batch of [1, 8] as const) {
     if (iters[batch] <= 0) continue;
-    const times = Object.fromEntries(who.map((k) => [k, [] as number[]])) as Record<K, number[]>;
-    for (let i = 0; i <= iters[batch]; i++) {
-      for (const k of i % 2 === 0 ? who : [...who].reverse()) {
-        const t = performance.now();
-        await run(k, batch);
-        if (i > 0) times[k].push((performance.now() - t) / batch);
-      }
-    }
-    for (const k of who) timing[k][batch === 1 ? 'b1' : 'b8'] = median(times[k]);
+    const ms = await interleavedMedians(who, iters[batch], (k) => run(k, batch));
+    for (const k of who) timing[k][batch === 1 ? 'b1' : 'b8'] = ms[k] / batch;
   }
   return timing;
 }
