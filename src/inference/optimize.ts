@@ -3,12 +3,11 @@ import { inferencePlan, type InferencePlan } from './plan.js';
 import type { GraphNode } from './graph.js';
 import { isFoldableConv } from './rules.js';
 import { copyLayer, type LayerCopy } from './clone-layer.js';
-import { activationOfLayer, type LayerConfig } from './layer-config.js';
+import type { LayerConfig } from './layer-config.js';
 import { modelInfo, setModelInfo } from '../models/model-info.js';
 import { ConfigError } from '../errors.js';
 import { describe } from '../validate.js';
 import { AddActivation } from '../layers/add-activation.js';
-import type { LayerActivation } from '../layers/layer-utils.js';
 
 /** The copy of a convolution, with the BatchNorms and activation it absorbs. */
 function convCopy(plan: InferencePlan, node: GraphNode): LayerCopy {
@@ -28,11 +27,9 @@ function convCopy(plan: InferencePlan, node: GraphNode): LayerCopy {
 
 /** An `Add` (and the activation fused into it) as one {@link AddActivation}: no copy of its first input. */
 function addCopy(plan: InferencePlan, node: GraphNode): LayerCopy {
-  const act = plan.fusion(node).act;
-  const activation = (act === undefined ? 'linear' : activationOfLayer(act.layer)) as LayerActivation;
   // Named after the activation when there is one: its output is the block's output.
-  const name = (act ?? node).layer.name;
-  return { layer: new AddActivation({ name, activation }), finish: () => undefined };
+  const name = (plan.fusion(node).act ?? node).layer.name;
+  return { layer: new AddActivation({ name, activation: plan.addActivation(node) }), finish: () => undefined };
 }
 
 /**

@@ -11,7 +11,9 @@ import {
   type ConvSpec,
 } from './layer-config.js';
 import { foldConvWeights, type ConvTensors } from './fold.js';
-import { LAYER_ACTIVATIONS } from '../layers/layer-utils.js';
+import { LAYER_ACTIVATIONS, type LayerActivation } from '../layers/layer-utils.js';
+
+const isLayerActivation = (a: string): a is LayerActivation => (LAYER_ACTIVATIONS as readonly string[]).includes(a);
 
 /** Whether two or more symbolic tensors have one shape (unknown dimensions matching unknown ones). */
 function sameShapes(ts: readonly tf.SymbolicTensor[]): boolean {
@@ -54,6 +56,8 @@ export interface InferencePlan {
   convWeights(node: GraphNode): ConvTensors;
   /** Whether the node is an `Add` of equal-shaped tensors, applied once: the optimizer makes it an `AddActivation`. */
   isResidualAdd(node: GraphNode): boolean;
+  /** The activation fused into an `Add` (`'linear'` when none). */
+  addActivation(node: GraphNode): LayerActivation;
   /** The surviving node whose output is `t` after {@link resolve}, if any. */
   producer(t: tf.SymbolicTensor): GraphNode | undefined;
 }
@@ -77,6 +81,7 @@ export function inferencePlan(model: tf.LayersModel, options: PlanOptions = {}):
   const removed = new Set<GraphNode>();
   const fusions = new Map<GraphNode, { bnAfter?: GraphNode; bnBefore?: GraphNode; act?: GraphNode }>();
   const specs = new Map<GraphNode, ConvSpec>();
+  const addActivations = new Map<GraphNode, LayerActivation>();
   const fusionOf = (n: GraphNode) => {
     let f = fusions.get(n);
     if (f === undefined) fusions.set(n, (f = {}));
@@ -124,9 +129,10 @@ export function inferencePlan(model: tf.LayersModel, options: PlanOptions = {}):
     if (act !== undefined && removable(node)) {
       const src = node.inputs[0];
       const p = graph.producer(src);
-      if (fuseAdd && isResidualAdd(p) && fusions.get(p)?.act === undefined && onlyReader(src, node) && (LAYER_ACTIVATIONS as readonly string[]).includes(act)) {
+      if (fuseAdd && isResidualAdd(p) && fusions.get(p)?.act === undefined && onlyReader(src, node) && isLayerActivation(act)) {
         // add → activation: one AddActivation layer.
         fusionOf(p).act = node;
+        addActivations.set(p, act);
         removed.add(node);
         continue;
       }
@@ -158,6 +164,7 @@ export function inferencePlan(model: tf.LayersModel, options: PlanOptions = {}):
     resolve,
     fusion: (node) => fusions.get(node) ?? {},
     isResidualAdd: (node) => fuseAdd && isResidualAdd(node),
+    addActivation: (node) => addActivations.get(node) ?? 'linear',
     convSpec: (node) => specOf(node),
     convWeights(node) {
       const f = fusions.get(node) ?? {};

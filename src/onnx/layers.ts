@@ -3,7 +3,6 @@ import type { GraphNode } from '../inference/graph.js';
 import type { InferencePlan } from '../inference/plan.js';
 import {
   activationName,
-  activationOfLayer,
   batchNormParams,
   checkChannelsLast,
   isLastAxisBn,
@@ -221,9 +220,7 @@ const sumOf = merge('Add', false);
 const add: BuiltinLowering = {
   lower(ctx) {
     const [sum] = sumOf.lower(ctx);
-    const fused = ctx.plan.fusion(ctx.node).act;
-    const activation =
-      ctx.node.className === 'AddActivation' ? activationName(ctx.config.activation) : fused === undefined ? 'linear' : (activationOfLayer(fused.layer) ?? 'linear');
+    const activation = ctx.node.className === 'AddActivation' ? activationName(ctx.config.activation) : ctx.plan.addActivation(ctx.node);
     return [applyActivation(ctx.b, sum, activation, ctx.where)];
   },
 };
