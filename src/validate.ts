@@ -16,6 +16,15 @@ export function checkInteger(value: unknown, where: string, what: string, min = 
 }
 
 /**
+ * Throws a {@link ConfigError} unless `value` is `true` or `false`.
+ * @internal
+ */
+export function checkBoolean(value: unknown, where: string, what: string): boolean {
+  if (typeof value !== 'boolean') throw new ConfigError(`${where}: ${what} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+/**
  * Throws a {@link ConfigError} unless `value` is one of `valid`.
  * @internal
  */

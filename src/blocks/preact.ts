@@ -4,7 +4,7 @@ import { add, avgPoolDown, batchNorm, conv, relu, type UnitContext } from './con
 import type { StyleSpec } from './style.js';
 import { dropPath } from '../layers/index.js';
 import { ConfigError, ShapeError } from '../errors.js';
-import { checkOneOf, describe } from '../validate.js';
+import { checkBoolean, checkOneOf, describe } from '../validate.js';
 
 /**
  * How a pre-activation block's shortcut projects when it does (see
@@ -225,9 +225,7 @@ class PreactBlock extends BaseBlock {
 /** Validates the pre-activation blocks' own arguments. */
 function resolveOwn(args: PreactBlockArgs, where: string): PreactOwn {
   const check = (what: string, value: unknown): void => {
-    if (value !== undefined && typeof value !== 'boolean') {
-      throw new ConfigError(`${where}: ${what} must be true or false, got ${describe(value)}`);
-    }
+    if (value !== undefined) checkBoolean(value, where, what);
   };
   check('projection', args.projection);
   check('zeroInitLast', args.zeroInitLast);

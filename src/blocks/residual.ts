@@ -5,8 +5,7 @@ import { addRelu, relu, type UnitContext } from './conv-bn.js';
 import { shortcutFor, SHORTCUT_TYPES, type ShortcutType } from './shortcut.js';
 import { squeezeExcite } from './squeeze-excite.js';
 import { dropPath } from '../layers/index.js';
-import { ConfigError } from '../errors.js';
-import { checkOneOf, describe } from '../validate.js';
+import { checkBoolean, checkOneOf } from '../validate.js';
 
 /**
  * Arguments shared by the built-in residual blocks ({@link basicBlock},
@@ -64,10 +63,7 @@ export interface ResolvedResidual {
 
 /** Validates {@link ResidualBlockArgs}' own fields. @internal */
 export function resolveResidual(args: ResidualBlockArgs, where: string): ResolvedResidual {
-  const zero = args.zeroInitLastBn ?? RESIDUAL_BLOCK_DEFAULTS.zeroInitLastBn;
-  if (typeof zero !== 'boolean') {
-    throw new ConfigError(`${where}: zeroInitLastBn must be true or false, got ${describe(zero)}`);
-  }
+  const zero = checkBoolean(args.zeroInitLastBn ?? RESIDUAL_BLOCK_DEFAULTS.zeroInitLastBn, where, 'zeroInitLastBn');
   const attention = args.attention === 'se' ? squeezeExcite() : checkAttention(args.attention, where);
   return {
     zeroInitLastBn: zero,

@@ -6,7 +6,7 @@ import { copyLayer, type LayerCopy } from './clone-layer.js';
 import type { LayerConfig } from './layer-config.js';
 import { modelInfo, setModelInfo } from '../models/model-info.js';
 import { ConfigError } from '../errors.js';
-import { describe } from '../validate.js';
+import { checkBoolean } from '../validate.js';
 import { AddActivation } from '../layers/add-activation.js';
 
 /** The copy of a convolution, with the BatchNorms and activation it absorbs. */
@@ -85,10 +85,7 @@ export interface OptimizeForInferenceOptions {
  * ```
  */
 export function optimizeForInference(model: tf.LayersModel, options: OptimizeForInferenceOptions = {}): tf.LayersModel {
-  const builtinLayersOnly: unknown = options.builtinLayersOnly ?? false;
-  if (typeof builtinLayersOnly !== 'boolean') {
-    throw new ConfigError(`optimizeForInference: builtinLayersOnly must be a boolean, got ${describe(builtinLayersOnly)}`);
-  }
+  const builtinLayersOnly = checkBoolean(options.builtinLayersOnly ?? false, 'optimizeForInference', 'builtinLayersOnly');
   const plan = inferencePlan(model, { addActivation: !builtinLayersOnly });
   const graph = plan.graph;
   const mapped = new Map<number, tf.SymbolicTensor>();

@@ -10,7 +10,7 @@ import type { ResNetOptions } from './options.js';
 import { resolveOptions } from './resnet.js';
 import type { ModelCatalog } from './catalogs/define.js';
 import { ConfigError } from '../errors.js';
-import { describe } from '../validate.js';
+import { checkBoolean, describe } from '../validate.js';
 
 /**
  * Options of {@link cifarResnet}: those of every builder, with CIFAR-10's
@@ -104,7 +104,7 @@ const PYTORCH_CIFAR: StyleSpec = { ...styleSpec('torchvision'), classifier: 'lin
 export function cifarResnet(depth: number, options: CifarResNetOptions = {}): tf.LayersModel {
   const n = cifarBlocks(depth, `cifarResnet(${describe(depth)})`);
   const { plain = CIFAR_DEFAULTS.plain, ...rest } = options;
-  if (typeof plain !== 'boolean') throw new ConfigError(`cifarResnet(${depth}): plain must be true or false, got ${describe(plain)}`);
+  checkBoolean(plain, `cifarResnet(${depth})`, 'plain');
   const o = resolveOptions({ ...CIFAR_DEFAULTS, name: `${plain ? 'plain' : 'resnet'}${depth}`, ...rest });
 
   const spec = o.style === 'keras' ? styleSpec('keras') : PYTORCH_CIFAR;

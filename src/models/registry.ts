@@ -3,7 +3,7 @@ import type { ResNetOptions } from './options.js';
 import type { ResNetConfig } from './resnet.js';
 import { BUILTIN_CATALOGS } from './catalogs/index.js';
 import { ConfigError } from '../errors.js';
-import { checkOneOf, describe } from '../validate.js';
+import { checkBoolean, checkOneOf, describe } from '../validate.js';
 import { nearestNames } from './nearest-names.js';
 import { modelInfo } from './model-info.js';
 import { featuresOnly } from '../features/features-only.js';
@@ -356,9 +356,7 @@ export function createModel(
   }
   const { featuresOnly: asFeatures, outIndices, weights, weightsOptions, ...modelOptions } =
     options as Partial<CreateModelWithWeightsOptions>;
-  if (asFeatures !== undefined && typeof asFeatures !== 'boolean') {
-    throw new ConfigError(`createModel("${name}"): featuresOnly must be true or false, got ${describe(asFeatures)}`);
-  }
+  if (asFeatures !== undefined) checkBoolean(asFeatures, `createModel("${name}")`, 'featuresOnly');
   const finish = (model: tf.LayersModel): tf.LayersModel => (asFeatures ? featuresOnly(model, { outIndices }) : model);
   if (weights === undefined) {
     // Without weights to load, a features model needs no classifier.

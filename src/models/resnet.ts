@@ -11,7 +11,7 @@ import { head } from './head.js';
 import { DEFAULT_OPTIONS, type ResNetOptions } from './options.js';
 import { setModelInfo, type FeatureLevel } from './model-info.js';
 import { ConfigError } from '../errors.js';
-import { checkInteger, checkOneOf, describe } from '../validate.js';
+import { checkBoolean, checkInteger, checkOneOf, describe } from '../validate.js';
 
 /**
  * The depths of the ResNets of He et al. (2015), Table 1.
@@ -132,9 +132,7 @@ export function resolveOptions(options: ResNetOptions) {
       `${where}: inputShape must be [height, width, channels] with positive integers (height and width may be null), got ${describe(shape)}`,
     );
   }
-  if (typeof o.includeTop !== 'boolean') {
-    throw new ConfigError(`${where}: includeTop must be true or false, got ${describe(o.includeTop)}`);
-  }
+  checkBoolean(o.includeTop, where, 'includeTop');
   checkInteger(o.classes, where, 'classes');
   checkOneOf(o.pooling, ['avg', 'max', null], where, 'pooling');
   checkOneOf(o.classifierActivation, ['softmax', 'linear'], where, 'classifierActivation');
@@ -142,9 +140,7 @@ export function resolveOptions(options: ResNetOptions) {
   checkOneOf(o.init, ['default', 'zeros'], where, 'init');
   checkOneOf(o.outputStride, [8, 16, 32], where, 'outputStride');
   checkRate(o.dropPathRate, where, 'dropPathRate');
-  if (typeof o.zeroInitLastBn !== 'boolean') {
-    throw new ConfigError(`${where}: zeroInitLastBn must be true or false, got ${describe(o.zeroInitLastBn)}`);
-  }
+  checkBoolean(o.zeroInitLastBn, where, 'zeroInitLastBn');
   return o;
 }
 
