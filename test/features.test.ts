@@ -4,7 +4,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError, resnet, resnet18, resnet50 } from '../src/index.js';
+import { ConfigError, modelInfo, optimizeForInference, resnet, resnet18, resnet50 } from '../src/index.js';
 import { createModel, listModels } from '../src/models/registry.js';
 import { featureInfo, featuresOnly } from '../src/features/index.js';
 
@@ -76,6 +76,11 @@ describe('featuresOnly', () => {
       { name: 'layer4', channels: 2048, reduction: 32 },
     ]);
     expect(outputShapes(features, [64, 64])).toEqual([[1, 8, 8, 512], [1, 4, 4, 1024], [1, 2, 2, 2048]]);
+    // optimizeForInference keeps what a features model returns.
+    const fast = optimizeForInference(features);
+    expect(featureInfo(fast)).toEqual(featureInfo(features));
+    expect(modelInfo(fast)?.outputs?.map((l) => l.layer)).toEqual(fast.outputs.map((t) => t.sourceLayer.name));
+    fast.dispose();
     const early = featuresOnly(model, { outIndices: [1], name: 'early' });
     expect(early.name).toBe('early');
     expect(() => early.getLayer('layer2.0.conv1')).toThrow(); // only what layer1 needs

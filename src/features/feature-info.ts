@@ -21,14 +21,6 @@ export interface FeatureInfo {
   readonly reduction: number;
 }
 
-/** The levels a features model returns, in output order, by model. */
-const outputLevels = new WeakMap<tf.LayersModel, readonly FeatureLevel[]>();
-
-/** Records the levels a features model returns. @internal */
-export function setOutputLevels(model: tf.LayersModel, levels: readonly FeatureLevel[]): void {
-  outputLevels.set(model, levels);
-}
-
 /**
  * Every feature level of a model tfjs-resnet built, stem first; throws a
  * {@link ConfigError} for any other model, since only the builder knows
@@ -66,6 +58,6 @@ export function featureLevels(model: tf.LayersModel, where: string): readonly Fe
  * ```
  */
 export function featureInfo(model: tf.LayersModel): FeatureInfo[] {
-  const levels = outputLevels.get(model) ?? featureLevels(model, 'featureInfo');
+  const levels = modelInfo(model)?.outputs ?? featureLevels(model, 'featureInfo');
   return levels.map(({ name, channels, reduction }) => ({ name, channels, reduction }));
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors.js';
 import { modelInfo, setModelInfo } from '../models/model-info.js';
 import { describe } from '../validate.js';
-import { featureLevels, setOutputLevels } from './feature-info.js';
+import { featureLevels } from './feature-info.js';
 
 /**
  * Options of {@link featuresOnly}.
@@ -64,12 +64,8 @@ export function featuresOnly(model: tf.LayersModel, options: FeaturesOnlyOptions
   const chosen = indices.map((i) => levels[i]);
   const outputs = chosen.map((level) => model.getLayer(level.layer).output as tf.SymbolicTensor);
   const features = tf.model({ inputs: model.inputs, outputs, name: options.name ?? `${model.name}_features` });
-  const info = modelInfo(model);
-  if (info !== undefined) {
-    // Every level up to the last chosen one is in the new graph.
-    setModelInfo(features, { ...info, features: levels.slice(0, indices[indices.length - 1] + 1) });
-  }
-  setOutputLevels(features, chosen);
+  // featureLevels found the model's info. Every level up to the last chosen one is in the new graph.
+  setModelInfo(features, { ...modelInfo(model)!, features: levels.slice(0, indices[indices.length - 1] + 1), outputs: chosen });
   return features;
 }
 

@@ -4,7 +4,7 @@ import type { GraphNode } from './graph.js';
 import { isFoldableConv } from './rules.js';
 import { copyLayer, type LayerCopy } from './clone-layer.js';
 import type { LayerConfig } from './layer-config.js';
-import { modelInfo, setModelInfo } from '../models/model-info.js';
+import { modelInfo, setModelInfo, type FeatureLevel } from '../models/model-info.js';
 import { ConfigError } from '../errors.js';
 import { checkBoolean } from '../validate.js';
 import { AddActivation } from '../layers/add-activation.js';
@@ -135,7 +135,8 @@ export function optimizeForInference(model: tf.LayersModel, options: OptimizeFor
       const producer = plan.producer(node.outputs[0]);
       return (producer && copies.get(producer.layer)?.layer.name) ?? plan.resolve(node.outputs[0]).sourceLayer.name;
     };
-    setModelInfo(optimized, { ...info, features: info.features.map((f) => ({ ...f, layer: renamed(f.layer) })) });
+    const rename = (levels: readonly FeatureLevel[]): FeatureLevel[] => levels.map((f) => ({ ...f, layer: renamed(f.layer) }));
+    setModelInfo(optimized, { ...info, features: rename(info.features), ...(info.outputs && { outputs: rename(info.outputs) }) });
   }
   return optimized;
 }

@@ -35,6 +35,8 @@ export interface ModelInfo {
   readonly style: ResNetStyle;
   /** Its feature levels, stem first. */
   readonly features: readonly FeatureLevel[];
+  /** For a model made by `featuresOnly`: the levels it returns, in output order. */
+  readonly outputs?: readonly FeatureLevel[];
 }
 
 const infos = new WeakMap<tf.LayersModel, ModelInfo>();
