@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import { createModel } from '../src/models/registry.js';
+import { degradationExperiment } from '../src/experiments/degradation.js';
 import { writeSafetensors, type SafetensorsTensorInput } from '../src/weights/safetensors.js';
 import { exportPyTorchWeights } from '../src/weights/export-pytorch.js';
 import { decodeImage, imagenetEvalTransform } from '../src/imagenet/node.js';
@@ -192,6 +193,15 @@ describe('gradients and bench', () => {
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg [^>]*>[\s\S]*plain20[\s\S]*<\/svg>\n$/);
     const again = JSON.parse((await cli('gradients', '--depths', '20', '--batch', '4', '--json')).out);
     expect(again.map((r: { norms: unknown }) => r.norms)).toEqual(results.map((r) => r.norms));
+  });
+
+  it('gradients takes any CIFAR depth 6n + 2, and refuses others before running anything', async () => {
+    const { code, out } = await cli('gradients', '--depths', '8', '--batch', '2', '--json');
+    expect(code).toBe(0);
+    expect((JSON.parse(out) as Array<{ model: string }>).map((r) => r.model)).toEqual(['plain8', 'resnet8']);
+    await expect(degradationExperiment({ depths: [8, 21], batchSize: 2, onResult: () => expect.unreachable() })).rejects.toThrow(
+      /degradationExperiment: depth must be 6n \+ 2 .*got 21/,
+    );
   });
 
   it('bench --json: timings on the chosen backend', async () => {

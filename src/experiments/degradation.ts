@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { createModel } from '../models/registry.js';
+import { cifarBlocks, cifarResnet } from '../models/cifar.js';
 import { checkInteger } from '../validate.js';
 import { ConfigError } from '../errors.js';
 import { stageGradientNorms, type GradientNormsOptions, type StageGradientNorm } from './gradient-norms.js';
@@ -32,7 +32,7 @@ export interface DegradationOptions extends GradientNormsOptions {
   /**
    * Builds a network by name (`plain20`, `resnet20`, …); it must end with a
    * linear classifier.
-   * @defaultValue `createModel(name, { classifierActivation: 'linear' })`
+   * @defaultValue `cifarResnet(depth, { plain, classifierActivation: 'linear' })`: any depth 6n + 2
    */
   build?: (name: string) => tf.LayersModel;
   /** Called after each network, e.g. to print progress. */
@@ -85,7 +85,8 @@ const KINDS: readonly NetworkKind[] = ['plain', 'resnet'];
  *
  * @param options - depths, batch, seed, builder; see {@link DegradationOptions}.
  * @returns one result per network: plain and resnet for each depth, in that order.
- * @throws {@link ConfigError} for a depth that is not a positive integer, or a name the builder does not know.
+ * @throws {@link ConfigError} for a depth that is not a positive integer, a depth that is not 6n + 2 with the
+ *   default builder (before any network runs), or a name a custom builder does not know.
  *
  * @example
  * ```ts
@@ -95,16 +96,18 @@ const KINDS: readonly NetworkKind[] = ['plain', 'resnet'];
  * ```
  */
 export async function degradationExperiment(options: DegradationOptions = {}): Promise<DegradationResult[]> {
-  const { depths = DEGRADATION_DEPTHS, build = (name: string) => createModel(name, { classifierActivation: 'linear' }), onResult, ...gradientOptions } = options;
+  const { depths = DEGRADATION_DEPTHS, build, onResult, ...gradientOptions } = options;
   if (!Array.isArray(depths) || depths.length === 0) {
     throw new ConfigError(`degradationExperiment: depths must be a non-empty array of CIFAR depths (6n + 2: 20, 32, 44, 56, 110), got ${String(depths)}`);
   }
   depths.forEach((d, i) => checkInteger(d, 'degradationExperiment', `depths[${i}]`));
+  // The default builder takes every CIFAR depth: check them all before the first network runs.
+  if (build === undefined) depths.forEach((d) => cifarBlocks(d, 'degradationExperiment'));
   const results: DegradationResult[] = [];
   for (const depth of depths) {
     for (const kind of KINDS) {
       const name = `${kind}${depth}`;
-      const model = build(name);
+      const model = build?.(name) ?? cifarResnet(depth, { plain: kind === 'plain', classifierActivation: 'linear' });
       try {
         const t0 = performance.now();
         const { norms, loss } = await stageGradientNorms(model, gradientOptions);

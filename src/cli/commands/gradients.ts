@@ -8,7 +8,6 @@ import { registerWasmTrainingKernels } from '../../backend/wasm-training-kernels
 import { BACKEND_OPTION, selectBackend } from '../backend.js';
 import { integerOption, PROGRAM, stringOption, type Command } from '../command.js';
 import { writeLine } from '../io.js';
-import { buildModel } from '../models.js';
 
 /** `--depths 20,56,110` → `[20, 56, 110]`. */
 function depthsOption(value: string | undefined): number[] {
@@ -50,7 +49,6 @@ export const gradientsCommand: Command = {
       depths,
       batchSize,
       seed,
-      build: (name) => buildModel(name, { classifierActivation: 'linear' }, 'gradients'),
       onResult: (r) => writeLine(io.stderr, `${r.model}: ${r.norms.map((n) => n.norm.toExponential(2)).join(' ')} (${(r.ms / 1000).toFixed(1)} s)`),
     });
     if (svg !== undefined) {
