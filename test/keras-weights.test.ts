@@ -1,12 +1,13 @@
 // loadKerasWeights: Keras-style weight names and shapes equal keras.applications',
 // manifests from model.save and hand-made in the converter's naming, strict rules.
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WeightsError } from '../src/errors.js';
+import { FetchError, WeightsError } from '../src/errors.js';
 import { resnet } from '../src/models/resnet.js';
 import { kerasWeightKey, loadKerasWeights } from '../src/weights/load-keras.js';
 import type { WeightsProgress } from '../src/weights/load-options.js';
@@ -132,6 +133,13 @@ describe('loadKerasWeights', () => {
     const b = build();
     await loadKerasWeights(b, pathToFileURL(file));
     expectSameWeights(source, b);
+
+    // sha256 is the model.json's digest; the shards are read without it.
+    const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const d = build();
+    await loadKerasWeights(d, file, { sha256: digest });
+    expectSameWeights(source, d);
+    await expect(loadKerasWeights(build(), file, { sha256: '0'.repeat(64) })).rejects.toThrow(FetchError);
 
     const c = build();
     await loadKerasWeights(c, { modelJson: JSON.stringify(modelJson), weightData: [data.subarray(0, cut), data.subarray(cut)] });

@@ -12,7 +12,9 @@ import type { WeightSource } from './weight-source.js';
  * Where {@link loadKerasWeights} reads Keras weights from — a tfjs weights
  * manifest and its binary data:
  * - the path or URL of a `model.json` (string or `URL`); its
- *   `weightsManifest` shard paths are read relative to it;
+ *   `weightsManifest` shard paths are read relative to it. The fetch option
+ *   `sha256` is the digest of the `model.json` alone (the shards have none of
+ *   their own); `maxBytes` bounds each file;
  * - in memory: `{ modelJson, weightData }` (the parsed `model.json` or its
  *   text), `{ weightsManifest, weightData }`, or tfjs `ModelArtifacts`
  *   `{ weightSpecs, weightData }` (what `model.save(tf.io.withSaveHandler(…))`
@@ -101,9 +103,9 @@ function toWeightData(data: unknown): tf.io.WeightData {
 
 async function fetchManifest(source: string | URL, options: LoadWeightsOptions): Promise<{ specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer[] }> {
   let done = 0;
-  const fetchCounted = async (s: string | URL): Promise<Uint8Array> => {
+  const fetchCounted = async (s: string | URL, fetchOptions = options): Promise<Uint8Array> => {
     const before = done;
-    const bytes = await fetchWeightBytes(s, options, (loaded) => options.onProgress?.({ phase: 'fetch', loaded: before + loaded, total: undefined }));
+    const bytes = await fetchWeightBytes(s, fetchOptions, (loaded) => options.onProgress?.({ phase: 'fetch', loaded: before + loaded, total: undefined }));
     done = before + bytes.length;
     return bytes;
   };
@@ -117,8 +119,10 @@ async function fetchManifest(source: string | URL, options: LoadWeightsOptions):
   const manifest = json?.weightsManifest as tf.io.WeightsManifestConfig;
   const specs = manifestSpecs(manifest, FN);
   const data: ArrayBuffer[] = [];
+  // `sha256` named the model.json just read; no shard could match it too.
+  const shardOptions: LoadWeightsOptions = { ...options, sha256: undefined };
   for (const group of manifest) {
-    for (const path of group.paths ?? []) data.push(exactBuffer(await fetchCounted(resolveShard(source, path))));
+    for (const path of group.paths ?? []) data.push(exactBuffer(await fetchCounted(resolveShard(source, path), shardOptions)));
   }
   return { specs, data };
 }
