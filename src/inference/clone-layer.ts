@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors.js';
 import { configOf, layerLabel, type LayerConfig } from './layer-config.js';
+import { weightShortName } from '../weights/state-dict.js';
 
 /** A layer class as tfjs serialization sees it. */
 interface LayerClass {
@@ -33,11 +34,6 @@ class PresetValue extends Zeros {
   }
 }
 
-/** A weight's leaf name: `layer1.0.conv1/kernel` → `kernel`. */
-function leafName(weightName: string): string {
-  return weightName.slice(weightName.lastIndexOf('/') + 1);
-}
-
 /**
  * Values for a copy's weights, by leaf name (`kernel`, `bias`, `gamma`, …),
  * computed on first use as new tensors the copy takes over.
@@ -65,7 +61,7 @@ export interface LayerCopy {
  */
 export function copyLayer(layer: tf.layers.Layer, overrides: LayerConfig = {}, values?: WeightValues): LayerCopy {
   const source: WeightValues = values ?? {
-    names: layer.weights.map((w) => leafName(w.originalName)),
+    names: layer.weights.map((w) => weightShortName(w)),
     compute: () => layer.weights.map((w) => tf.clone(w.read())),
   };
   let computed: tf.Tensor[] | undefined;
@@ -94,10 +90,10 @@ export function copyLayer(layer: tf.layers.Layer, overrides: LayerConfig = {}, v
   return {
     layer: copy,
     finish() {
-      const index = copy.weights.map((w) => source.names.indexOf(leafName(w.originalName)));
+      const index = copy.weights.map((w) => source.names.indexOf(weightShortName(w)));
       if (index.some((i) => i < 0) || copy.weights.length !== source.names.length) {
         throw new ConfigError(
-          `${layerLabel(layer)}: its copy has weights [${copy.weights.map((w) => leafName(w.originalName)).join(', ')}], expected [${source.names.join(', ')}]`,
+          `${layerLabel(layer)}: its copy has weights [${copy.weights.map((w) => weightShortName(w)).join(', ')}], expected [${source.names.join(', ')}]`,
         );
       }
       if (index.some((i) => presets[i]?.used !== true)) {

@@ -17,6 +17,11 @@ export type Source =
 /** A scheme of two or more characters, so `C:\dir` stays a Windows path. */
 const SCHEME = /^[a-z][a-z\d+.-]+:/i;
 
+/** Whether a string starts with a URL scheme (`https:`, `file:`, `data:` …) rather than being a path (`C:\dir` is a path). @internal */
+export function hasUrlScheme(s: string): boolean {
+  return SCHEME.test(s);
+}
+
 /**
  * Decides how to read `source`: `file://` URLs and plain paths go to the file
  * system in Node; every other URL (`http:`, `https:`, `data:`, `blob:`) and, in
@@ -42,7 +47,7 @@ export function classifySource(source: string | URL, node: boolean): Source {
       `fetchBytes: source must be a non-empty string (a file path or URL) or a URL object, got ${describe(source)}`,
     );
   }
-  if (SCHEME.test(source)) {
+  if (hasUrlScheme(source)) {
     const isFile = source.slice(0, 5).toLowerCase() === 'file:';
     const label = redactUrl(source);
     return isFile && node ? { kind: 'file', file: new URL(source), label } : { kind: 'fetch', url: source, label };

@@ -5,7 +5,9 @@ import { describe, formatShape } from '../validate.js';
 import { assignWeights, type LoadTarget } from './assign-weights.js';
 import { fetchWeightBytes } from './fetch-weights.js';
 import { DEFAULT_LOAD_WEIGHTS_OPTIONS, type LoadReport, type LoadWeightsOptions } from './load-options.js';
-import { exactBuffer, manifestSource, manifestSpecs } from './manifest-source.js';
+import { manifestSource, manifestSpecs } from './manifest-source.js';
+import { wholeBuffer } from '../io/byte-sink.js';
+import { hasUrlScheme } from '../io/source.js';
 import type { WeightSource } from './weight-source.js';
 
 /**
@@ -65,7 +67,6 @@ export type KerasWeightsSource =
 export type KerasWeightData = ArrayBuffer | Uint8Array | ReadonlyArray<ArrayBuffer | Uint8Array>;
 
 const FN = 'loadKerasWeights';
-const SCHEME = /^[a-z][a-z\d+.-]+:/i;
 
 /**
  * The key a weight name is matched by: `layer/weight`, with a trailing `:0`
@@ -86,11 +87,14 @@ export function kerasWeightKey(name: string): string {
 
 /** A shard path of a manifest, resolved against the model.json's location. */
 function resolveShard(base: string | URL, path: string): string | URL {
-  if (base instanceof URL || SCHEME.test(base) || SCHEME.test(path)) return new URL(path, base);
+  if (base instanceof URL || hasUrlScheme(base) || hasUrlScheme(path)) return new URL(path, base);
   if (path.startsWith('/')) return path;
   const cut = Math.max(base.lastIndexOf('/'), base.lastIndexOf('\\'));
   return cut < 0 ? path : base.slice(0, cut + 1) + path;
 }
+
+/** The bytes as an `ArrayBuffer` of exactly their length (tfjs's weight data). */
+const exactBuffer = (bytes: Uint8Array): ArrayBuffer => wholeBuffer(bytes).buffer as ArrayBuffer;
 
 function toWeightData(data: unknown): tf.io.WeightData {
   const one = (d: unknown): ArrayBuffer => {

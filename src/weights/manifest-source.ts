@@ -14,13 +14,6 @@ const ELEMENT_BYTES: Readonly<Record<string, number>> = {
   float16: 2,
 };
 
-/** The bytes a `Uint8Array` views, as an `ArrayBuffer` of exactly that length. @internal */
-export function exactBuffer(bytes: Uint8Array): ArrayBuffer {
-  const { buffer, byteOffset, byteLength } = bytes;
-  if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) return buffer;
-  return bytes.slice().buffer as ArrayBuffer;
-}
-
 /**
  * Copies bytes `[begin, end)` out of shards laid end to end. (tfjs's
  * `CompositeArrayBuffer` assumes every shard but the last has the first's
