@@ -38,24 +38,39 @@ export function checkOneOf<T>(value: unknown, valid: readonly T[], where: string
 }
 
 /**
- * The channel count of an NHWC symbolic tensor; throws a {@link ShapeError}
- * for a rank other than 4 or unknown channels.
+ * The channel count of a rank-4 NHWC input shape.
+ * @throws {@link ShapeError} for another rank or unknown channels.
  * @internal
  */
-export function channelsOf(x: tf.SymbolicTensor, where: string): number {
-  const shape = x.shape;
+export function nhwcChannels(shape: ReadonlyArray<number | null>, where: string): number {
   if (shape.length !== 4) {
     throw new ShapeError(
       `${where}: expects a rank-4 NHWC input [batch, height, width, channels], got rank ${shape.length} (shape ${formatShape(shape)})`,
     );
   }
   const c = shape[3];
-  if (c == null) {
-    throw new ShapeError(
-      `${where}: the channel count (last axis) must be known, got shape ${formatShape(shape)}`,
-    );
-  }
+  if (c == null) throw new ShapeError(`${where}: the channel count (last axis) must be known, got shape ${formatShape(shape)}`);
   return c;
+}
+
+/**
+ * The channel count of an NHWC symbolic tensor; throws a {@link ShapeError}
+ * for a rank other than 4 or unknown channels.
+ * @internal
+ */
+export function channelsOf(x: tf.SymbolicTensor, where: string): number {
+  return nhwcChannels(x.shape, where);
+}
+
+/**
+ * Throws a {@link ConfigError} unless `value` is a probability in [0, 1).
+ * @internal
+ */
+export function checkRate(value: unknown, where: string, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) {
+    throw new ConfigError(`${where}: ${what} must be a number in [0, 1), got ${describe(value)}`);
+  }
+  return value;
 }
 
 /** `[null, 56, 56, 64]` → `[?, 56, 56, 64]`. @internal */

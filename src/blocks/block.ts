@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_STYLE, RESNET_STYLES, styleSpec, type ResNetStyle, type StyleSpec } from './style.js';
 import { LayerCache } from './layer-cache.js';
 import type { WeightInit } from './init.js';
-import { channelsOf, checkInteger, checkOneOf, describe } from '../validate.js';
+import { channelsOf, checkInteger, checkOneOf, checkRate } from '../validate.js';
 import { ConfigError, ShapeError } from '../errors.js';
 
 /**
@@ -141,17 +141,6 @@ export interface ResolvedBlockArgs {
   readonly name: string;
   readonly spec: StyleSpec;
   readonly init: WeightInit;
-}
-
-/**
- * Throws a {@link ConfigError} unless `value` is a probability in [0, 1).
- * @internal
- */
-export function checkRate(value: unknown, where: string, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) {
-    throw new ConfigError(`${where}: ${what} must be a number in [0, 1), got ${describe(value)}`);
-  }
-  return value;
 }
 
 const counters = new Map<string, number>();

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors.js';
-import { describe } from '../validate.js';
+import { checkRate, describe } from '../validate.js';
 import { type CallKwargs, type LayerArgs, REGISTRY_PACKAGE, layerWhere, oneTensor } from './layer-utils.js';
 
 /** The defaults of {@link DropPathArgs}, stated once. */
@@ -68,10 +68,7 @@ export class DropPath extends tf.layers.Layer {
   constructor(args: DropPathArgs) {
     super(args);
     const where = layerWhere(DropPath.className, this.name);
-    const rate: unknown = args.rate;
-    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-      throw new ConfigError(`${where}: rate must be a number in [0, 1), got ${describe(rate)}`);
-    }
+    const rate = checkRate(args.rate, where, 'rate');
     const seed: unknown = args.seed ?? undefined;
     if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
       throw new ConfigError(`${where}: seed must be a finite number or omitted, got ${describe(seed)}`);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError } from '../errors.js';
-import { checkInteger, checkOneOf } from '../validate.js';
+import { checkInteger, checkOneOf, nhwcChannels } from '../validate.js';
 import {
   type CallKwargs,
   type Initializer,
@@ -15,7 +15,6 @@ import {
   type LayerInitializer,
   REGISTRY_PACKAGE,
   layerWhere,
-  nhwcChannels,
   oneShape,
   oneTensor,
   pairArg,

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError } from '../errors.js';
-import { checkInteger, checkOneOf, describe, formatShape } from '../validate.js';
+import { checkInteger, checkOneOf, describe } from '../validate.js';
 
 /**
  * The arguments every tfjs layer takes (`name`, `trainable`, `inputShape`,
@@ -191,22 +191,6 @@ export function oneShape(inputShape: tf.Shape | tf.Shape[], where: string): tf.S
     return shapes[0];
   }
   return inputShape as tf.Shape;
-}
-
-/**
- * The channel count of a rank-4 NHWC input shape.
- * @throws {@link ShapeError} for another rank or unknown channels.
- * @internal
- */
-export function nhwcChannels(shape: ReadonlyArray<number | null>, where: string): number {
-  if (shape.length !== 4) {
-    throw new ShapeError(
-      `${where}: expects a rank-4 NHWC input [batch, height, width, channels], got rank ${shape.length} (shape ${formatShape(shape)})`,
-    );
-  }
-  const c = shape[3];
-  if (c == null) throw new ShapeError(`${where}: the channel count (last axis) must be known, got shape ${formatShape(shape)}`);
-  return c;
 }
 
 /** A number or `[a, b]` argument as a pair of integers ≥ 1. @internal */

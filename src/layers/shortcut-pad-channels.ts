@@ -7,8 +7,8 @@
 import './strided-slice-gradient.js';
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '../errors.js';
-import { checkInteger, checkOneOf } from '../validate.js';
-import { type CallKwargs, type LayerArgs, REGISTRY_PACKAGE, layerWhere, nhwcChannels, oneShape, oneTensor, pairArg } from './layer-utils.js';
+import { checkInteger, checkOneOf, nhwcChannels } from '../validate.js';
+import { type CallKwargs, type LayerArgs, REGISTRY_PACKAGE, layerWhere, oneShape, oneTensor, pairArg } from './layer-utils.js';
 
 /**
  * Where {@link ShortcutPadChannels} puts the zero channels:

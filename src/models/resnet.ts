@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkRate, type BlockArgs, type BlockFactory } from '../blocks/block.js';
+import type { BlockArgs, BlockFactory } from '../blocks/block.js';
 import type { BottleneckBlockArgs } from '../blocks/bottleneck.js';
 import { resolveBlockFactory, type BlockKind } from '../blocks/kinds.js';
 import { LayerCache } from '../blocks/layer-cache.js';
@@ -11,7 +11,7 @@ import { head } from './head.js';
 import { DEFAULT_OPTIONS, type ResNetOptions } from './options.js';
 import { setModelInfo, type FeatureLevel } from './model-info.js';
 import { ConfigError } from '../errors.js';
-import { checkBoolean, checkInteger, checkOneOf, describe } from '../validate.js';
+import { checkBoolean, checkInteger, checkOneOf, checkRate, describe } from '../validate.js';
 
 /**
  * The depths of the ResNets of He et al. (2015), Table 1.
