@@ -15,7 +15,7 @@ function convCopy(plan: InferencePlan, node: GraphNode): LayerCopy {
   const overrides: LayerConfig = {};
   if (f.act) overrides.activation = plan.convSpec(node).activation;
   if (!f.bnAfter && !f.bnBefore) return copyLayer(node.layer, overrides);
-  overrides.useBias = true;
+  overrides.useBias = plan.convSpec(node).useBias; // true: it holds the folded BatchNorm's shift
   return copyLayer(node.layer, overrides, {
     names: ['kernel', 'bias'],
     compute: () => {

@@ -50,7 +50,7 @@ export interface InferencePlan {
   resolve(t: tf.SymbolicTensor): tf.SymbolicTensor;
   /** What a surviving convolution or `Add` absorbs (empty for other nodes). */
   fusion(node: GraphNode): ConvFusion;
-  /** The convolution's configuration with its fused activation. */
+  /** The convolution's configuration with its fused activation, and `useBias` once it absorbs a BatchNorm. */
   convSpec(node: GraphNode): ConvSpec;
   /** The convolution's weights with every BatchNorm it absorbs folded in (new tensors, the caller's to dispose). */
   convWeights(node: GraphNode): ConvTensors;
@@ -114,6 +114,7 @@ export function inferencePlan(model: tf.LayersModel, options: PlanOptions = {}):
       const p = graph.producer(node.inputs[0]);
       if (isConv(p) && !fusions.get(p)?.bnAfter && specOf(p).activation === 'linear' && onlyReader(p.outputs[0], node)) {
         fusionOf(p).bnAfter = node;
+        specs.set(p, { ...specOf(p), useBias: true });
         removed.add(node);
         continue;
       }
@@ -121,6 +122,7 @@ export function inferencePlan(model: tf.LayersModel, options: PlanOptions = {}):
       const [c] = graph.consumers(node.outputs[0]);
       if (isConv(c) && !fusions.get(c)?.bnBefore && onlyReader(node.outputs[0], c) && specOf(c).groups === 1 && isPadFree(specOf(c))) {
         fusionOf(c).bnBefore = node;
+        specs.set(c, { ...specOf(c), useBias: true });
         removed.add(node);
       }
       continue;

@@ -6,8 +6,8 @@ import type { GraphNode } from '../inference/graph.js';
 import { ConfigError } from '../errors.js';
 import { checkInteger, checkOneOf } from '../validate.js';
 import { OnnxGraphBuilder, type Value } from './builder.js';
-import { builtinClasses, builtinLowering } from './layers.js';
-import type { OnnxLoweringContext } from './lowering.js';
+import { builtinClasses, builtinLowering, fromNhwc, NCHW_TO_NHWC, type BuiltinLowering } from './layers.js';
+import type { OnnxLowering, OnnxLoweringContext } from './lowering.js';
 import { irVersionFor, onnx, valueInfo } from './proto.js';
 
 /**
@@ -39,9 +39,6 @@ export const DEFAULT_EXPORT_ONNX_OPTIONS = {
 
 /** The opsets {@link exportOnnx} writes. */
 export const ONNX_OPSETS: readonly number[] = [13, 14, 15, 16, 17, 18, 19, 20, 21];
-
-const NHWC_TO_NCHW = [0, 3, 1, 2];
-const NCHW_TO_NHWC = [0, 2, 3, 1];
 
 /** The ONNX dims of a tfjs shape: the batch as given, unknown others symbolic. */
 function onnxDims(shape: readonly (number | null)[], batch: number | string, name: string): Array<number | string> {
@@ -99,10 +96,15 @@ export function exportOnnx(model: tf.LayersModel, options: ExportOnnxOptions = {
   const batch = options.batch === undefined ? 'batch' : checkInteger(options.batch, where, 'batch');
   const plan = inferencePlan(model);
   const graph = plan.graph;
+  // Every surviving layer's lowering, found before anything is written.
+  const lowerings = new Map<GraphNode, { builtin: BuiltinLowering } | { rule: OnnxLowering }>();
   for (const node of graph.nodes) {
-    if (!plan.isRemoved(node) && builtinLowering(node.className) === undefined && registeredRule(node.className)?.onnx === undefined) {
-      throw unsupported(node);
-    }
+    if (plan.isRemoved(node)) continue;
+    const builtin = builtinLowering(node.className);
+    const rule = registeredRule(node.className)?.onnx;
+    if (builtin !== undefined) lowerings.set(node, { builtin });
+    else if (rule !== undefined) lowerings.set(node, { rule });
+    else throw unsupported(node);
   }
 
   const b = new OnnxGraphBuilder();
@@ -112,8 +114,7 @@ export function exportOnnx(model: tf.LayersModel, options: ExportOnnxOptions = {
   const graphInputs = graph.inputs.map((t, i) => {
     if (t.dtype !== 'float32') throw new ConfigError(`${where}: input "${inputNames[i]}" must be float32, got ${t.dtype}`);
     b.scope = inputNames[i];
-    const name = t.rank === 4 ? b.node('Transpose', [inputNames[i]], { perm: NHWC_TO_NCHW })[0] : inputNames[i];
-    values.set(t.id, { name, shape: t.shape });
+    values.set(t.id, { name: fromNhwc(b, inputNames[i], t.rank), shape: t.shape });
     return valueInfo(inputNames[i], onnxDims(t.shape, batch, inputNames[i]));
   });
 
@@ -122,19 +123,15 @@ export function exportOnnx(model: tf.LayersModel, options: ExportOnnxOptions = {
     if (v === undefined) throw new ConfigError(`${where}: tensor "${t.name}" is used before it is computed`);
     return v;
   };
-  for (const node of graph.nodes) {
-    if (plan.isRemoved(node)) continue;
+  for (const [node, lowering] of lowerings) {
     b.scope = node.layer.name;
-    const builtin = builtinLowering(node.className);
     const raw = node.inputs.map(valueOf);
     let outs: Value[];
-    if (builtin !== undefined) {
-      const inputs = builtin.absorbsPadding ? raw : raw.map((v) => b.materialize(v));
-      outs = builtin.lower({ b, plan, node, config: configOf(node.layer), inputs, where: layerLabel(node.layer) });
+    if ('builtin' in lowering) {
+      const inputs = lowering.builtin.absorbsPadding ? raw : raw.map((v) => b.materialize(v));
+      outs = lowering.builtin.lower({ b, plan, node, config: configOf(node.layer), inputs, where: layerLabel(node.layer) });
     } else {
-      const lower = registeredRule(node.className)?.onnx;
-      if (lower === undefined) throw unsupported(node);
-      const names = lower(publicContext(b, node, raw.map((v) => b.materialize(v)), opset));
+      const names = lowering.rule(publicContext(b, node, raw.map((v) => b.materialize(v)), opset));
       if (names.length !== node.outputs.length) {
         throw new ConfigError(`${where}: the ONNX rule of ${layerLabel(node.layer)} returned ${names.length} outputs, expected ${node.outputs.length}`);
       }

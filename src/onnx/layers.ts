@@ -3,6 +3,7 @@ import type { GraphNode } from '../inference/graph.js';
 import type { InferencePlan } from '../inference/plan.js';
 import {
   activationName,
+  activationOfLayer,
   batchNormParams,
   checkChannelsLast,
   isLastAxisBn,
@@ -35,8 +36,10 @@ export interface BuiltinLowering {
   readonly absorbsPadding?: boolean;
 }
 
-const NHWC_TO_NCHW = [0, 3, 1, 2];
-const NCHW_TO_NHWC = [0, 2, 3, 1];
+/** Transpose permutations between tfjs's NHWC and ONNX's NCHW. @internal */
+export const NHWC_TO_NCHW = [0, 3, 1, 2];
+/** @internal */
+export const NCHW_TO_NHWC = [0, 2, 3, 1];
 
 /** An NCHW rank-4 value transposed to NHWC (other ranks unchanged). */
 function toNhwc(b: OnnxGraphBuilder, v: Value): string {
@@ -44,7 +47,7 @@ function toNhwc(b: OnnxGraphBuilder, v: Value): string {
 }
 
 /** An NHWC rank-4 value transposed to NCHW (other ranks unchanged). */
-function fromNhwc(b: OnnxGraphBuilder, name: string, rank: number): string {
+export function fromNhwc(b: OnnxGraphBuilder, name: string, rank: number): string {
   return rank === 4 ? b.node('Transpose', [name], { perm: NHWC_TO_NCHW })[0] : name;
 }
 
@@ -103,7 +106,6 @@ const conv: BuiltinLowering = {
   absorbsPadding: true,
   lower(ctx) {
     const spec = ctx.plan.convSpec(ctx.node);
-    const f = ctx.plan.fusion(ctx.node);
     const { x, attrs } = paddingOf(ctx, spec.padding, spec.kernelSize, spec.strides, spec.dilation, () => true);
     const w = ctx.plan.convWeights(ctx.node);
     const [kh, kw, ci, co] = w.kernel.shape;
@@ -111,7 +113,7 @@ const conv: BuiltinLowering = {
     const bias = w.bias.dataSync() as Float32Array;
     tf.dispose([w.kernel, w.bias]);
     const inputs = [x.name, ctx.b.constant(oihw, [co, ci, kh, kw], 'float32', 'W')];
-    if (spec.useBias || f.bnAfter || f.bnBefore) inputs.push(ctx.b.constant(bias, [co], 'float32', 'B'));
+    if (spec.useBias) inputs.push(ctx.b.constant(bias, [co], 'float32', 'B'));
     const [y] = ctx.b.node('Conv', inputs, {
       kernel_shape: spec.kernelSize,
       strides: spec.strides,
@@ -310,9 +312,9 @@ const activation: BuiltinLowering = {
     const x = ctx.inputs[0];
     const cls = ctx.node.className;
     const c = ctx.config;
-    if (cls === 'Activation') return [applyActivation(ctx.b, x, activationName(c.activation), ctx.where)];
+    const plain = activationOfLayer(ctx.node.layer); // Activation, or ReLU without a cap
+    if (plain !== undefined) return [applyActivation(ctx.b, x, plain, ctx.where)];
     if (cls === 'ReLU') {
-      if (c.maxValue == null) return [applyActivation(ctx.b, x, 'relu', ctx.where)];
       const [y] = ctx.b.node('Clip', [x.name, ctx.b.constant([0], []), ctx.b.constant([Number(c.maxValue)], [])]);
       return [{ name: y, shape: x.shape, nonNegative: true }];
     }
