@@ -21,14 +21,12 @@ import {
   degradationExperiment,
   degradationSvg,
   degradationTable,
-  registerWasmTrainingKernels,
   useBestBackend,
 } from 'tfjs-resnet';
 import { shapesDataset } from './data/shapes.js';
 
 const smoke = process.argv.includes('--smoke');
-const backend = await useBestBackend();
-registerWasmTrainingKernels(); // fast convolution gradients on wasm
+const backend = await useBestBackend(); // on wasm it also registers the fast convolution gradients
 
 const depths = smoke ? [20] : [20, 56, 110];
 const batchSize = smoke ? 4 : 32;

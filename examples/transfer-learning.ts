@@ -13,7 +13,7 @@
  *   npx tsx examples/transfer-learning.ts --smoke   # a few seconds
  */
 import * as tf from '@tensorflow/tfjs';
-import { freezeUpTo, registerWasmTrainingKernels, replaceHead, resnet, summarize, useBestBackend } from 'tfjs-resnet';
+import { freezeUpTo, replaceHead, resnet, summarize, useBestBackend } from 'tfjs-resnet';
 import { shapesDataset } from './data/shapes.js';
 
 const smoke = process.argv.includes('--smoke');
@@ -21,8 +21,7 @@ const sizes = smoke
   ? { source: 64, target: 48, test: 48, sourceEpochs: 1, targetEpochs: 1 }
   : { source: 1200, target: 120, test: 300, sourceEpochs: 5, targetEpochs: 10 };
 
-const backend = await useBestBackend();
-registerWasmTrainingKernels(); // fast convolution gradients on wasm
+const backend = await useBestBackend(); // on wasm it also registers the fast convolution gradients
 console.log(`backend: ${backend}${smoke ? ' (smoke run)' : ''}`);
 
 /** A ResNet-8-ish backbone for 32×32 images: stem, three stages of one basic block. */

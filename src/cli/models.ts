@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors.js';
-import { nearestNames } from '../models/nearest-names.js';
+import { didYouMean } from '../models/nearest-names.js';
 import type { ResNetOptions } from '../models/options.js';
 import { createModel, getModel, listModels, type RegisteredModel } from '../models/registry.js';
 import { PROGRAM } from './command.js';
@@ -13,10 +13,8 @@ import { PROGRAM } from './command.js';
 export function modelEntry(name: string, command: string): RegisteredModel {
   const names = listModels();
   if (!names.includes(name)) {
-    const near = nearestNames(name, names, 3);
-    const hint = near.length > 0 ? `did you mean ${near.map((n) => `"${n}"`).join(', ')}? ` : '';
     throw new ConfigError(
-      `${PROGRAM} ${command}: unknown model "${name}"; ${hint}valid models include ${names.slice(0, 8).join(', ')}, … (\`${PROGRAM} models\` lists all ${names.length})`,
+      `${PROGRAM} ${command}: unknown model "${name}"; ${didYouMean(name, names, 3)}valid models include ${names.slice(0, 8).join(', ')}, … (\`${PROGRAM} models\` lists all ${names.length})`,
     );
   }
   return getModel(name);

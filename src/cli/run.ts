@@ -1,5 +1,5 @@
 import { ConfigError, TfjsResnetError } from '../errors.js';
-import { nearestNames } from '../models/nearest-names.js';
+import { didYouMean } from '../models/nearest-names.js';
 import { commandHelp, parseCommandArgs, PROGRAM, type Command } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { convertCommand } from './commands/convert.js';
@@ -49,9 +49,8 @@ function mainHelp(): string {
 function findCommand(name: string): Command {
   const command = COMMANDS.find((c) => c.name === name);
   if (command !== undefined) return command;
-  const near = nearestNames(name, COMMANDS.map((c) => c.name), 2);
   throw new ConfigError(
-    `${PROGRAM}: unknown command "${name}"; ${near.length > 0 ? `did you mean ${near.map((n) => `"${n}"`).join(', ')}? ` : ''}` +
+    `${PROGRAM}: unknown command "${name}"; ${didYouMean(name, COMMANDS.map((c) => c.name), 2)}` +
       `valid commands are ${COMMANDS.map((c) => c.name).join(', ')} (see ${PROGRAM} --help)`,
   );
 }

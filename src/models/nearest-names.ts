@@ -30,3 +30,14 @@ export function nearestNames(name: string, names: readonly string[], count: numb
     .slice(0, count)
     .map(({ n }) => n);
 }
+
+/**
+ * `did you mean "a", "b"? ` for the up to `count` names nearest to `name`
+ * ({@link nearestNames}), or `''` when none is near: the hint of an
+ * unknown-name error.
+ * @internal
+ */
+export function didYouMean(name: string, names: readonly string[], count: number): string {
+  const near = nearestNames(name, names, count);
+  return near.length > 0 ? `did you mean ${near.map((n) => `"${n}"`).join(', ')}? ` : '';
+}

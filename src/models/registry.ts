@@ -4,7 +4,7 @@ import type { ResNetConfig } from './resnet.js';
 import { BUILTIN_CATALOGS } from './catalogs/index.js';
 import { ConfigError } from '../errors.js';
 import { checkBoolean, checkOneOf, describe } from '../validate.js';
-import { nearestNames } from './nearest-names.js';
+import { didYouMean } from './nearest-names.js';
 import { modelInfo } from './model-info.js';
 import { featuresOnly } from '../features/features-only.js';
 import { loadPyTorchWeights, type PyTorchWeightsSource } from '../weights/load-pytorch.js';
@@ -250,8 +250,7 @@ function ensureBuiltins(): void {
 
 function unknown(name: unknown, where: string): ConfigError {
   const names = [...models.keys()];
-  const near = typeof name === 'string' ? nearestNames(name, names, 3) : [];
-  const hint = near.length > 0 ? `did you mean ${near.map((n) => `"${n}"`).join(', ')}? ` : '';
+  const hint = typeof name === 'string' ? didYouMean(name, names, 3) : '';
   return new ConfigError(
     `${where}: unknown model ${describe(name)}; ${hint}listModels() lists the ${names.length} registered names`,
   );
@@ -268,9 +267,14 @@ function unknown(name: unknown, where: string): ConfigError {
  * ```
  */
 export function getModel(name: string): RegisteredModel {
+  return lookup(name, 'getModel');
+}
+
+/** The registered entry of `name`, or an unknown-name {@link ConfigError} from `where`. */
+function lookup(name: unknown, where: string): RegisteredModel {
   ensureBuiltins();
   const entry = typeof name === 'string' ? models.get(name) : undefined;
-  if (entry === undefined) throw unknown(name, 'getModel');
+  if (entry === undefined) throw unknown(name, where);
   return entry;
 }
 
@@ -348,9 +352,7 @@ export function createModel(
   name: string,
   options: CreateModelOptions | CreateModelWithWeightsOptions = {},
 ): tf.LayersModel | Promise<tf.LayersModel> {
-  ensureBuiltins();
-  const entry = typeof name === 'string' ? models.get(name) : undefined;
-  if (entry === undefined) throw unknown(name, 'createModel');
+  const entry = lookup(name, 'createModel');
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError(`createModel("${name}"): options must be an object, got ${describe(options)}`);
   }

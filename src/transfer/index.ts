@@ -11,7 +11,6 @@
  * ```
  * @module
  */
-// Gradients tfjs lacks, registered on import (no API).
 export { freezeUpTo, freezeStages, unfreeze, type FreezeResult } from './freeze.js';
 export { guardFrozenBatchNorm } from './frozen-batch-norm.js';
 export {

@@ -54,11 +54,9 @@ export const convertCommand: Command = {
       await loadWeightsWithProgress(model, weights, io.stderr);
       if (values.optimize === true) {
         // A converted directory is meant to load anywhere: tfjs's own layers where there is a choice.
-        const optimized = optimizeForInference(model, { builtinLayersOnly: true });
-        if (optimized !== model) {
-          model.dispose();
-          model = optimized;
-        }
+        const optimized = optimizeForInference(model, { builtinLayersOnly: true }); // always a new model
+        model.dispose();
+        model = optimized;
       }
       await model.save(nodeFileSystem(out));
       const files = ['model.json', 'weights.bin'];

@@ -4,7 +4,6 @@ import { ConfigError } from '../../errors.js';
 import { degradationExperiment, degradationTable, DEGRADATION_DEPTHS } from '../../experiments/degradation.js';
 import { degradationSvg } from '../../experiments/degradation-svg.js';
 import { DEFAULT_GRADIENT_NORMS_OPTIONS } from '../../experiments/gradient-norms.js';
-import { registerWasmTrainingKernels } from '../../backend/wasm-training-kernels.js';
 import { BACKEND_OPTION, selectBackend } from '../backend.js';
 import { integerOption, PROGRAM, stringOption, type Command } from '../command.js';
 import { writeLine } from '../io.js';
@@ -43,8 +42,7 @@ export const gradientsCommand: Command = {
     const batchSize = integerOption(values, 'batch', DEFAULT_GRADIENT_NORMS_OPTIONS.batchSize, 'gradients');
     const seed = integerOption(values, 'seed', DEFAULT_GRADIENT_NORMS_OPTIONS.seed, 'gradients', 0);
     const svg = stringOption(values, 'svg');
-    await selectBackend(values, 'gradients');
-    registerWasmTrainingKernels();
+    await selectBackend(values, 'gradients'); // on wasm, with the training kernels (useBestBackend)
     const results = await degradationExperiment({
       depths,
       batchSize,
