@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerCache } from './layer-cache.js';
 import type { StyleSpec } from './style.js';
 import { convKernelInit, type WeightInit } from './init.js';
-import { groupedConv2d } from '../layers/index.js';
+import { dropPath, groupedConv2d, type DropPath } from '../layers/index.js';
 
 /** What a convolution needs to know. @internal */
 export interface ConvArgs {
@@ -138,6 +138,17 @@ export function add(
   ctx: UnitContext,
 ): tf.SymbolicTensor {
   return ctx.cache.get(name, () => tf.layers.add({ name })).apply([shortcut, residual]) as tf.SymbolicTensor;
+}
+
+/**
+ * The residual branch `y` through the block's stochastic depth (a
+ * {@link DropPath} named by the style) when `rate` > 0; `y` itself otherwise.
+ * @internal
+ */
+export function dropPathIf(y: tf.SymbolicTensor, rate: number, block: string, ctx: UnitContext): tf.SymbolicTensor {
+  if (rate <= 0) return y;
+  const name = ctx.spec.dropPath(block);
+  return ctx.cache.get(name, () => dropPath({ rate, name })).apply(y) as tf.SymbolicTensor;
 }
 
 /**

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BaseBlock, defineBlock, resolveBlockArgs, type BlockArgs, type ResolvedBlockArgs } from './block.js';
-import { add, avgPoolDown, batchNorm, conv, relu, type UnitContext } from './conv-bn.js';
+import { add, avgPoolDown, batchNorm, conv, dropPathIf, relu, type UnitContext } from './conv-bn.js';
 import type { StyleSpec } from './style.js';
-import { dropPath } from '../layers/index.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { checkBoolean, checkOneOf, describe } from '../validate.js';
 
@@ -214,10 +213,7 @@ class PreactBlock extends BaseBlock {
       if (!last) y = relu(batchNorm(y, n.bn(name, i), ctx), n.act(name, i), ctx);
     });
 
-    if (this.args.dropPathRate > 0) {
-      const dp = spec.dropPath(name);
-      y = this.cache.get(dp, () => dropPath({ rate: this.args.dropPathRate, name: dp })).apply(y) as tf.SymbolicTensor;
-    }
+    y = dropPathIf(y, this.args.dropPathRate, name, ctx);
     return add(y, shortcut, n.add(name), ctx);
   }
 }

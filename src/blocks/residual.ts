@@ -1,10 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BlockArgs, ResolvedBlockArgs } from './block.js';
 import { applyAttention, checkAttention, type BlockAttention } from './attention.js';
-import { addRelu, relu, type UnitContext } from './conv-bn.js';
+import { addRelu, dropPathIf, relu, type UnitContext } from './conv-bn.js';
 import { shortcutFor, SHORTCUT_TYPES, type ShortcutType } from './shortcut.js';
 import { squeezeExcite } from './squeeze-excite.js';
-import { dropPath } from '../layers/index.js';
 import { checkBoolean, checkOneOf } from '../validate.js';
 
 /**
@@ -89,7 +88,7 @@ export function residualBlock(
   ctx: UnitContext,
   main: (x: tf.SymbolicTensor) => tf.SymbolicTensor,
 ): tf.SymbolicTensor {
-  const { spec, cache } = ctx;
+  const { spec } = ctx;
   const { name, stride, dilation } = args;
   const type = residual.shortcut;
   const shortcut = (): tf.SymbolicTensor | undefined =>
@@ -97,10 +96,7 @@ export function residualBlock(
   const early = spec.shortcutFirst ? shortcut() : undefined;
   let y = main(x);
   if (residual.attention !== undefined) y = applyAttention(y, residual.attention, name, ctx);
-  if (args.dropPathRate > 0) {
-    const dp = spec.dropPath(name);
-    y = cache.get(dp, () => dropPath({ rate: args.dropPathRate, name: dp })).apply(y) as tf.SymbolicTensor;
-  }
+  y = dropPathIf(y, args.dropPathRate, name, ctx);
   const side = early ?? shortcut();
   // A plain block (shortcut 'none') ends in its ReLU, with no addition.
   return side === undefined ? relu(y, spec.out(name, convCount), ctx) : addRelu(y, side, spec.add(name), spec.out(name, convCount), ctx);

@@ -8,6 +8,7 @@ import { head } from './head.js';
 import { setModelInfo, type FeatureLevel } from './model-info.js';
 import type { ResNetOptions } from './options.js';
 import { resolveOptions } from './resnet.js';
+import { linearDropPathRates } from './stage-plan.js';
 import type { ModelCatalog } from './catalogs/define.js';
 import { ConfigError } from '../errors.js';
 import { checkBoolean, describe } from '../validate.js';
@@ -111,8 +112,7 @@ export function cifarResnet(depth: number, options: CifarResNetOptions = {}): tf
   const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
   const blockArgs: Partial<BasicBlockArgs> = { shortcut: plain ? 'none' : 'padChannels' };
   if (options.zeroInitLastBn !== undefined) blockArgs.zeroInitLastBn = o.zeroInitLastBn;
-  const total = 3 * n;
-  const rate = (k: number): number => (total > 1 ? (o.dropPathRate * k) / (total - 1) : 0);
+  const dropPathRates = linearDropPathRates(CIFAR_WIDTHS.map(() => n), o.dropPathRate);
 
   const input = tf.input({ shape: o.inputShape, name: 'input' });
   const width = CIFAR_WIDTHS[0];
@@ -131,7 +131,7 @@ export function cifarResnet(depth: number, options: CifarResNetOptions = {}): tf
       style: o.style,
       init: o.init,
       blockArgs,
-      dropPathRates: o.dropPathRate > 0 ? Array.from({ length: n }, (_, j) => rate(i * n + j)) : undefined,
+      dropPathRates: o.dropPathRate > 0 ? dropPathRates[i] : undefined,
     });
     x = st.apply(x);
     reduction *= stride;

@@ -6,7 +6,7 @@ import { LayerCache } from '../blocks/layer-cache.js';
 import { RESNET_STYLES, styleSpec } from '../blocks/style.js';
 import { stage } from '../stages/stage.js';
 import { stem, type StemType } from './stem.js';
-import { resolveStagePlan } from './stage-plan.js';
+import { linearDropPathRates, resolveStagePlan } from './stage-plan.js';
 import { head } from './head.js';
 import { DEFAULT_OPTIONS, type ResNetOptions } from './options.js';
 import { setModelInfo, type FeatureLevel } from './model-info.js';
@@ -157,9 +157,7 @@ export function buildResNet(config: ResNetConfig, options: ResNetOptions): tf.La
   const n = layers.length;
   const dilate = resolveDilation(config.replaceStrideWithDilation, options.outputStride, strides, where);
 
-  // Stochastic depth: timm's linear rule over all blocks of the network.
-  const total = layers.reduce((a, b) => a + b, 0);
-  const rate = (k: number): number => (total > 1 ? (o.dropPathRate * k) / (total - 1) : 0);
+  const dropPathRates = linearDropPathRates(layers, o.dropPathRate);
   const blockArgs: Record<string, unknown> = { ...config.blockArgs };
   if (options.zeroInitLastBn !== undefined) blockArgs.zeroInitLastBn = o.zeroInitLastBn;
 
@@ -171,7 +169,6 @@ export function buildResNet(config: ResNetConfig, options: ResNetOptions): tf.La
   let x = s.pooled;
   let reduction = 4;
   let dilation = 1;
-  let blockIndex = 0;
   for (let i = 0; i < n; i++) {
     const previousDilation = dilation;
     let stride = strides[i];
@@ -190,9 +187,8 @@ export function buildResNet(config: ResNetConfig, options: ResNetOptions): tf.La
       style: o.style,
       init: o.init,
       blockArgs,
-      dropPathRates: o.dropPathRate > 0 ? Array.from({ length: layers[i] }, (_, j) => rate(blockIndex + j)) : undefined,
+      dropPathRates: o.dropPathRate > 0 ? dropPathRates[i] : undefined,
     });
-    blockIndex += layers[i];
     x = st.apply(x);
     reduction *= stride;
     features.push({

@@ -15,7 +15,7 @@ import { setModelInfo, type FeatureLevel } from './model-info.js';
 import { resolveOptions } from './resnet.js';
 import type { ResNetOptions } from './options.js';
 import { deepStemWidths, type StemType } from './stem.js';
-import { resolveStagePlan } from './stage-plan.js';
+import { linearDropPathRates, resolveStagePlan } from './stage-plan.js';
 import type { ModelCatalog } from './catalogs/define.js';
 import { ConfigError } from '../errors.js';
 import { checkOneOf, describe } from '../validate.js';
@@ -287,8 +287,7 @@ export function resnetV2(config: ResNetV2Config, options: ResNetOptions = {}): t
     }
     return { stride, before, after: dilation };
   });
-  const total = c.layers.reduce((a, b) => a + b, 0);
-  const rate = (k: number): number => (total > 1 ? (o.dropPathRate * k) / (total - 1) : 0);
+  const dropPathRates = linearDropPathRates(c.layers, o.dropPathRate);
 
   const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
   const input = tf.input({ shape: o.inputShape, name: 'input' });
@@ -297,7 +296,6 @@ export function resnetV2(config: ResNetV2Config, options: ResNetOptions = {}): t
   const features: FeatureLevel[] = [{ name: stemName, channels: c.stemWidth, reduction: 2, layer: stemName }];
   let x = s.pooled;
   let reduction = 4;
-  let blockIndex = 0;
   let subsamples = 0;
   for (let i = 0; i < n; i++) {
     const stageName = spec.stageName(i);
@@ -318,12 +316,11 @@ export function resnetV2(config: ResNetV2Config, options: ResNetOptions = {}): t
         name: spec.blockName(stageName, j),
         style: o.style,
         init: o.init,
-        dropPathRate: rate(blockIndex + j),
+        dropPathRate: dropPathRates[i][j],
       };
       if (j === strided && j !== 0 && stride > 1) args.subsampleName = layout.subsample(subsamples++);
       x = c.factory(args).apply(x);
     }
-    blockIndex += c.layers[i];
     reduction *= stride;
     features.push({ name: stageName, channels: x.shape[3] as number, reduction, layer: x.sourceLayer.name });
   }

@@ -53,3 +53,15 @@ export function resolveStagePlan(
   }
   return { layers, widths, strides, stemWidth, stemType };
 }
+
+/**
+ * timm's stochastic depth, linear over all blocks of the network: block k of
+ * K (counting from 0 across stages) drops its branch with `rate·k/(K−1)` (0
+ * when there is a single block). One array of rates per stage.
+ * @internal
+ */
+export function linearDropPathRates(layers: readonly number[], rate: number): number[][] {
+  const total = layers.reduce((a, b) => a + b, 0);
+  let k = 0;
+  return layers.map((blocks) => Array.from({ length: blocks }, () => (total > 1 ? (rate * k++) / (total - 1) : 0)));
+}
