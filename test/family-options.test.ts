@@ -158,6 +158,7 @@ describe('stochastic depth', () => {
     const dp = dropped.layers.filter((l) => l.getClassName() === 'DropPath');
     // 8 blocks: rate 0.2·k/7; block 0 has rate 0 and no layer.
     expect(dp.map((l) => l.name)).toEqual(['layer1.1', 'layer2.0', 'layer2.1', 'layer3.0', 'layer3.1', 'layer4.0', 'layer4.1'].map((b) => `${b}.drop_path`));
+    expect(dp.map((l) => (l.getConfig() as { rate: number }).rate)).toEqual([1, 2, 3, 4, 5, 6, 7].map((k) => (0.2 * k) / 7));
     expect(counts(dropped)).toEqual(counts(plain));
     for (const layer of plain.layers) {
       if (layer.countParams() === 0) continue;
