@@ -66,6 +66,7 @@ describe('errors say what is valid, exit code ≠ 0', () => {
     [['summary', 'resnet18', '--backend', 'gpu'], /unknown --backend "gpu"; valid values are "tensorflow", "wasm"/],
     [['predict', 'resnet18', 'cat.jpg'], /--weights is required/],
     [['predict', 'resnet18', 'no-such-file.png', '--weights', 'w.safetensors'], /image file "no-such-file.png" does not exist/],
+    [['predict', 'resnet18', 'file:///no/such/file.png', '--weights', 'w.safetensors'], /image file "file:\/\/\/no\/such\/file.png" does not exist/],
     [['predict', 'resnet18', 'x.png', '--weights', 'w.safetensors', '--top', '0'], /--top must be an integer ≥ 1/],
     [['convert', 'resnet18', '--weights', 'w.safetensors'], /--out is required/],
     [['gradients', '--depths', '21'], /--depths must be comma-separated CIFAR depths/],

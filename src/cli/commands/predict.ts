@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { access } from 'node:fs/promises';
+import { classifySource } from '../../io/source.js';
 import { ConfigError } from '../../errors.js';
 import { decodePredictions } from '../../imagenet/decode-predictions.js';
 import { imagenetEvalTransform } from '../../imagenet/eval-transform.js';
@@ -19,14 +20,13 @@ export interface ImagePredictions {
   readonly predictions: ReadonlyArray<{ index: number; label: string; probability: number }>;
 }
 
-const isUrl = (s: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
-
-/** Fails early, before any weights are read, for image files that do not exist. */
+/** Fails early, before any weights are read, for image files that do not exist (paths and file: URLs; others are fetched later). */
 async function checkImages(images: readonly string[]): Promise<void> {
   for (const image of images) {
-    if (isUrl(image)) continue;
+    const source = classifySource(image, true);
+    if (source.kind !== 'file') continue;
     try {
-      await access(image);
+      await access(source.file);
     } catch {
       throw new ConfigError(`${PROGRAM} predict: image file "${image}" does not exist; give JPEG or PNG file paths or http(s) URLs`);
     }
