@@ -24,8 +24,6 @@ const MAX_TIMER_MS = 2_147_483_647;
 export interface Deadline {
   /** Aborted when the timeout elapses or the caller's signal aborts. */
   readonly signal: AbortSignal;
-  /** Why `signal` aborted, or `undefined` while it has not. */
-  cause(): 'timeout' | 'abort' | undefined;
   /**
    * The `FetchError` to throw once `signal` has aborted, naming the cause, the
    * source and how far the transfer got.
@@ -42,7 +40,7 @@ export interface Deadline {
  * @example
  * ```ts
  * const deadline = createDeadline(100, undefined);
- * deadline.signal.addEventListener('abort', () => console.log(deadline.cause())); // 'timeout'
+ * deadline.signal.addEventListener('abort', () => console.log(deadline.error('w.bin', 0, undefined).message)); // 'timed out after 100 ms fetching w.bin; …'
  * ```
  * @internal
  */
@@ -78,7 +76,6 @@ export function createDeadline(timeoutMs: number, outer: AbortSignal | undefined
 
   return {
     signal: controller.signal,
-    cause: () => cause,
     error(label, received, total) {
       const progress = received > 0 || total !== undefined ? ` (received ${progressText(received, total)})` : '';
       const error =

@@ -8,6 +8,7 @@ import { DEFAULT_LOAD_WEIGHTS_OPTIONS, type LoadReport, type LoadWeightsOptions 
 import { manifestSource, manifestSpecs } from './manifest-source.js';
 import { wholeBuffer } from '../io/byte-sink.js';
 import { hasUrlScheme } from '../io/source.js';
+import { sameShape } from './weight-layout.js';
 import type { WeightSource } from './weight-source.js';
 
 /**
@@ -194,7 +195,7 @@ export async function loadKerasWeights(
   const targets: LoadTarget[] = model.weights.map((variable) => ({
     key: kerasWeightKey(variable.originalName),
     expected: variable.shape as number[],
-    accepts: (shape) => shape.length === variable.shape.length && shape.every((d, i) => d === variable.shape[i]),
+    accepts: (shape) => sameShape(shape, variable.shape),
     describe: `tfjs weight "${variable.originalName}" of shape ${formatShape(variable.shape)}`,
     size: (variable.shape as number[]).reduce((a, b) => a * b, 1),
     assign: (t) => variable.write(t),

@@ -6,7 +6,7 @@ import { fetchWeightBytes } from './fetch-weights.js';
 import { DEFAULT_LOAD_WEIGHTS_OPTIONS, type LoadReport, type LoadWeightsOptions } from './load-options.js';
 import { openSafetensors } from './safetensors.js';
 import { stateDictTargets, type ParamTarget } from './state-dict.js';
-import { layoutAccepts } from './weight-layout.js';
+import { layoutAccepts, sameShape } from './weight-layout.js';
 import { isTensorMap, safetensorsSource, tensorMapSource, type TensorMap, type WeightSource } from './weight-source.js';
 
 /**
@@ -44,7 +44,7 @@ function pytorchLoadTarget(p: ParamTarget): LoadTarget {
     describe: `PyTorch layout of the tfjs weight "${p.variable.originalName}" of shape ${formatShape(tfjsShape)}`,
     size: tfjsShape.reduce((a, b) => a * b, 1),
     assign: (t) => {
-      const shaped = t.shape.length === p.shape.length && t.shape.every((d, i) => d === p.shape[i]) ? t : tf.reshape(t, p.shape);
+      const shaped = sameShape(t.shape, p.shape) ? t : tf.reshape(t, p.shape);
       p.variable.write(p.layout.toTfjs(shaped, tfjsShape));
     },
   };

@@ -48,7 +48,8 @@ export interface WeightLayout {
  */
 export type WeightLayoutName = 'identity' | 'conv' | 'linear' | 'depthwise';
 
-const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+/** Whether two shapes are equal. @internal */
+export const sameShape = (a: ReadonlyArray<number | null>, b: ReadonlyArray<number | null>): boolean =>
   a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
