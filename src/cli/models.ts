@@ -20,8 +20,13 @@ export function modelEntry(name: string, command: string): RegisteredModel {
   return getModel(name);
 }
 
-/** Builds model `name` from the registry, after checking the name. @internal */
-export function buildModel(name: string, options: ResNetOptions, command: string): tf.LayersModel {
-  modelEntry(name, command);
-  return createModel(name, options);
+/** Builds the model of a registry entry (from {@link modelEntry}). @internal */
+export function buildModel(entry: RegisteredModel, options: ResNetOptions): tf.LayersModel {
+  return createModel(entry.name, options);
+}
+
+/** The input shape of an entry's model: `--input` height×width when given, else its default (224×224×3 for ImageNet models). @internal */
+export function inputShapeFor(entry: RegisteredModel, hw: [number, number] | undefined): [number | null, number | null, number] {
+  const defaultShape = entry.defaults.inputShape ?? [224, 224, 3];
+  return hw === undefined ? defaultShape : [hw[0], hw[1], defaultShape[2]];
 }

@@ -3,7 +3,7 @@ import { optimizeForInference } from '../../inference/optimize.js';
 import { BACKEND_OPTION, selectBackend } from '../backend.js';
 import { integerOption, sizeOption, type Command } from '../command.js';
 import { writeLine } from '../io.js';
-import { buildModel, modelEntry } from '../models.js';
+import { buildModel, inputShapeFor, modelEntry } from '../models.js';
 
 /** What `bench --json` prints. @internal */
 export interface BenchReport {
@@ -57,9 +57,9 @@ export const benchCommand: Command = {
     const runs = integerOption(values, 'runs', 10, 'bench');
     const warmup = integerOption(values, 'warmup', 2, 'bench', 0);
     const backend = await selectBackend(values, 'bench');
-    const defaultShape = entry.defaults.inputShape ?? [224, 224, 3];
-    const shape = [hw?.[0] ?? defaultShape[0] ?? 224, hw?.[1] ?? defaultShape[1] ?? 224, defaultShape[2]];
-    let model = buildModel(name, { init: 'zeros', inputShape: shape as [number, number, number] }, 'bench');
+    const [h, w, c] = inputShapeFor(entry, hw);
+    const shape: [number, number, number] = [h ?? 224, w ?? 224, c]; // a fully convolutional model is timed at 224×224
+    let model = buildModel(entry, { init: 'zeros', inputShape: shape });
     const x = tf.randomUniform([batch, ...shape], -1, 1, 'float32', 0);
     try {
       if (values.optimize === true) {

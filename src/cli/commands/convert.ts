@@ -6,7 +6,7 @@ import { BACKEND_OPTION, selectBackend } from '../backend.js';
 import { requiredOption, sizeOption, type Command } from '../command.js';
 import { nodeFileSystem } from '../file-system.js';
 import { writeLine } from '../io.js';
-import { buildModel, modelEntry } from '../models.js';
+import { buildModel, inputShapeFor, modelEntry } from '../models.js';
 import { formatBytes } from '../progress.js';
 import { loadWeightsWithProgress } from '../weights.js';
 
@@ -39,17 +39,12 @@ export const convertCommand: Command = {
     const weights = requiredOption(values, 'weights', 'convert');
     const out = requiredOption(values, 'out', 'convert');
     const hw = sizeOption(values, 'input', 'convert');
-    const defaultShape = entry.defaults.inputShape ?? [224, 224, 3];
     await selectBackend(values, 'convert');
-    let model: tf.LayersModel = buildModel(
-      name,
-      {
-        init: 'zeros',
-        inputShape: hw === undefined ? defaultShape : [hw[0], hw[1], defaultShape[2]],
-        ...(values.logits === true ? { classifierActivation: 'linear' as const } : {}),
-      },
-      'convert',
-    );
+    let model: tf.LayersModel = buildModel(entry, {
+      init: 'zeros',
+      inputShape: inputShapeFor(entry, hw),
+      ...(values.logits === true ? { classifierActivation: 'linear' as const } : {}),
+    });
     try {
       await loadWeightsWithProgress(model, weights, io.stderr);
       if (values.optimize === true) {

@@ -79,7 +79,7 @@ export const predictCommand: Command = {
     await checkImages(images);
     await selectBackend(values, 'predict');
 
-    const model = buildModel(name, { init: 'zeros', classifierActivation: 'linear', inputShape: [crop, crop, 3] }, 'predict');
+    const model = buildModel(entry, { init: 'zeros', classifierActivation: 'linear', inputShape: [crop, crop, 3] });
     try {
       await loadWeightsWithProgress(model, weights, io.stderr);
       const results: ImagePredictions[] = [];

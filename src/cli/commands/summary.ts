@@ -1,11 +1,11 @@
 import { summarize, type ModelSummary } from '../../models/summary.js';
-import type { ModelReference } from '../../models/registry.js';
+import type { ModelReference, RegisteredModel } from '../../models/registry.js';
 import { BACKEND_OPTION, selectBackend } from '../backend.js';
 import { sizeOption, type Command } from '../command.js';
 import { formatShape } from '../../validate.js';
 import { formatCount, markdownTable } from '../format.js';
 import { writeLine } from '../io.js';
-import { buildModel, modelEntry } from '../models.js';
+import { buildModel, inputShapeFor, modelEntry } from '../models.js';
 
 /** What `summary --json` prints. @internal */
 export interface SummaryReport extends ModelSummary {
@@ -22,11 +22,9 @@ export interface SummaryReport extends ModelSummary {
 }
 
 /** Builds the report of `name` at input `hw` (the model's default when undefined). @internal */
-export function summaryReport(name: string, hw: [number, number] | undefined): SummaryReport {
-  const entry = modelEntry(name, 'summary');
-  const defaultShape = entry.defaults.inputShape ?? [224, 224, 3];
-  const inputShape: [number | null, number | null, number] = hw === undefined ? defaultShape : [hw[0], hw[1], defaultShape[2]];
-  const model = buildModel(name, { init: 'zeros', inputShape }, 'summary');
+export function summaryReport(entry: RegisteredModel, hw: [number, number] | undefined): SummaryReport {
+  const inputShape = inputShapeFor(entry, hw);
+  const model = buildModel(entry, { init: 'zeros', inputShape });
   try {
     const s = summarize(model);
     const { macs224, ...figures } = entry.reference ?? {};
@@ -45,7 +43,7 @@ export function summaryReport(name: string, hw: [number, number] | undefined): S
         .map(([k, v]) => [k, ours[k] === v]),
     );
     return {
-      model: name,
+      model: entry.name,
       source: entry.source,
       description: entry.description,
       input: inputShape,
@@ -101,9 +99,9 @@ export const summaryCommand: Command = {
   examples: ['summary resnet50', 'summary resnext50_32x4d --input 320x480', 'summary resnet56 --json'],
   async run({ values, positionals, io }) {
     const hw = sizeOption(values, 'input', 'summary');
-    modelEntry(positionals[0], 'summary');
+    const entry = modelEntry(positionals[0], 'summary');
     await selectBackend(values, 'summary');
-    const report = summaryReport(positionals[0], hw);
+    const report = summaryReport(entry, hw);
     writeLine(io.stdout, values.json === true ? JSON.stringify(report, null, 2) : summaryText(report));
     return 0;
   },
