@@ -87,17 +87,19 @@ export function decodePredictions(
       `decodePredictions: top must be an integer in 1..${numClasses}, got ${describe(top)}`,
     );
   }
-  const rows = scoreRows(probs, numClasses);
-  return rows.map((row) => {
-    const order = Array.from({ length: numClasses }, (_, i) => i);
-    const key = (i: number): number => (Number.isNaN(row[i]) ? -Infinity : row[i]);
-    order.sort((a, b) => key(b) - key(a) || a - b);
-    return order.slice(0, top).map((index) => ({
-      index,
-      label: IMAGENET_CLASSES[index],
-      probability: row[index],
-    }));
-  });
+  return scoreRows(probs, numClasses).map((row) => topScores(row, top, (index) => IMAGENET_CLASSES[index]));
+}
+
+/**
+ * The `top` highest scores of one row, highest first (ties: lower index
+ * first; NaN last), labelled by `label(index)`.
+ * @internal
+ */
+export function topScores(row: ArrayLike<number>, top: number, label: (index: number) => string): ImagenetPrediction[] {
+  const order = Array.from({ length: row.length }, (_, i) => i);
+  const key = (i: number): number => (Number.isNaN(row[i]) ? -Infinity : row[i]);
+  order.sort((a, b) => key(b) - key(a) || a - b);
+  return order.slice(0, top).map((index) => ({ index, label: label(index), probability: row[index] }));
 }
 
 /** The per-image score rows of `probs`, after checking the `[batch, n]` shape. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { access } from 'node:fs/promises';
 import { classifySource } from '../../io/source.js';
 import { ConfigError } from '../../errors.js';
-import { decodePredictions } from '../../imagenet/decode-predictions.js';
+import { decodePredictions, topScores } from '../../imagenet/decode-predictions.js';
 import { imagenetEvalTransform } from '../../imagenet/eval-transform.js';
 import { loadImage } from '../../imagenet/load-image.js';
 import { PREPROCESS_MODES, preprocessInput, type PreprocessMode } from '../../imagenet/preprocess-input.js';
@@ -37,12 +37,7 @@ async function checkImages(images: readonly string[]): Promise<void> {
 function topClasses(probs: tf.Tensor2D, k: number): Array<ImagePredictions['predictions']> {
   const classes = probs.shape[1];
   if (classes === IMAGENET_CLASSES.length) return decodePredictions(probs, { top: k });
-  return (probs.arraySync() as number[][]).map((row) =>
-    row
-      .map((probability, index) => ({ index, label: `class ${index}`, probability }))
-      .sort((a, b) => b.probability - a.probability || a.index - b.index)
-      .slice(0, Math.min(k, classes)),
-  );
+  return (probs.arraySync() as number[][]).map((row) => topScores(row, k, (index) => `class ${index}`));
 }
 
 /** `tfjs-resnet predict`. @internal */
