@@ -73,7 +73,8 @@ export function layerMacs(layer: tf.layers.Layer): number | undefined {
   return 0;
 }
 
-const paramCount = (ws: tf.LayerVariable[]): number => ws.reduce((a, w) => a + size(w.shape), 0);
+/** The number of values in `ws`. @internal */
+export const paramCount = (ws: readonly tf.LayerVariable[]): number => ws.reduce((a, w) => a + size(w.shape), 0);
 
 /**
  * Summarises a model section by section: the stem, each stage (split at the

@@ -2,7 +2,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors.js';
 import { describe } from '../validate.js';
 import { allLayers, guardFrozenBatchNorm } from './frozen-batch-norm.js';
-import { stageIndex, stageLayers } from './stage-layers.js';
+import { stageIndex, stageLayers, type StageLayers } from './stage-layers.js';
+import { paramCount } from '../models/summary.js';
 
 /**
  * What a freeze or unfreeze did.
@@ -32,8 +33,13 @@ function setTrainable(model: tf.LayersModel, layers: readonly tf.layers.Layer[],
   // model compiled before freezing would go on updating its frozen weights.
   const compiled = model as unknown as { collectedTrainableWeights?: tf.LayerVariable[] };
   if (compiled.collectedTrainableWeights != null) compiled.collectedTrainableWeights = model.trainableWeights;
-  const trainableParams = model.trainableWeights.reduce((a, w) => a + w.shape.reduce<number>((p, d) => p * (d ?? 0), 1), 0);
-  return { layers: layers.map((l) => l.name), trainableParams };
+  return { layers: layers.map((l) => l.name), trainableParams: paramCount(model.trainableWeights) };
+}
+
+/** The layers of the named stages (of `all`, from `stageLayers`); an unknown name is a {@link ConfigError}. */
+function layersOfStages(all: readonly StageLayers[], stages: readonly string[], where: string): tf.layers.Layer[] {
+  const chosen = new Set(stages.map((s) => stageIndex(all, s, where)));
+  return all.filter((_, i) => chosen.has(i)).flatMap((s) => s.layers);
 }
 
 /**
@@ -90,8 +96,7 @@ export function freezeStages(model: tf.LayersModel, stages: readonly string[]): 
       `freezeStages: stages must be a non-empty array of stage names (${all.map((s) => `"${s.name}"`).join(', ')}), got ${describe(stages)}`,
     );
   }
-  const chosen = new Set(stages.map((s) => stageIndex(all, s, 'freezeStages')));
-  return setTrainable(model, all.filter((_, i) => chosen.has(i)).flatMap((s) => s.layers), false);
+  return setTrainable(model, layersOfStages(all, stages, 'freezeStages'), false);
 }
 
 /**
@@ -119,7 +124,5 @@ export function unfreeze(model: tf.LayersModel, stages?: readonly string[]): Fre
     model.trainable = true; // undoes `model.trainable = false`, which leaves the layers' own flags alone
     return setTrainable(model, allLayers(model), true);
   }
-  const all = stageLayers(model, 'unfreeze');
-  const chosen = new Set(stages.map((s) => stageIndex(all, s, 'unfreeze')));
-  return setTrainable(model, all.filter((_, i) => chosen.has(i)).flatMap((s) => s.layers), true);
+  return setTrainable(model, layersOfStages(stageLayers(model, 'unfreeze'), stages, 'unfreeze'), true);
 }
