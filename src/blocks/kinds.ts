@@ -1,6 +1,6 @@
 import { basicBlock } from './basic.js';
 import { bottleneckBlock } from './bottleneck.js';
-import type { BlockFactory } from './block.js';
+import type { BlockArgs, BlockFactory } from './block.js';
 import { ConfigError } from '../errors.js';
 import { describe } from '../validate.js';
 
@@ -19,18 +19,24 @@ export type BlockKind = 'basic' | 'bottleneck';
 const KINDS: Record<BlockKind, BlockFactory> = { basic: basicBlock, bottleneck: bottleneckBlock };
 
 /**
- * The block factory for a {@link BlockKind} name or a factory itself; throws a
- * {@link ConfigError} listing the valid kinds otherwise.
+ * The block factory for a kind name of `kinds` (the {@link BlockKind}s by
+ * default) or a factory itself; throws a {@link ConfigError} listing the
+ * valid kinds, and what else is valid (`factoryHint`), otherwise.
  * @internal
  */
-export function resolveBlockFactory(block: unknown, where: string): BlockFactory {
+export function resolveBlockFactory<A extends BlockArgs = BlockArgs>(
+  block: unknown,
+  where: string,
+  kinds: Readonly<Record<string, BlockFactory<A>>> = KINDS as unknown as Record<string, BlockFactory<A>>,
+  factoryHint = 'a block factory made with defineBlock()',
+): BlockFactory<A> {
   if (typeof block === 'function' && typeof (block as Partial<BlockFactory>).expansion === 'number') {
-    return block as BlockFactory;
+    return block as BlockFactory<A>;
   }
-  if (typeof block === 'string' && Object.prototype.hasOwnProperty.call(KINDS, block)) {
-    return KINDS[block as BlockKind];
+  if (typeof block === 'string' && Object.prototype.hasOwnProperty.call(kinds, block)) {
+    return kinds[block];
   }
   throw new ConfigError(
-    `${where}: unknown block ${describe(block)}; valid values are ${Object.keys(KINDS).map((k) => `'${k}'`).join(', ')} or a block factory made with defineBlock()`,
+    `${where}: unknown block ${describe(block)}; valid values are ${Object.keys(kinds).map((k) => `'${k}'`).join(', ')} or ${factoryHint}`,
   );
 }

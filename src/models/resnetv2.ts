@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BlockFactory } from '../blocks/block.js';
+import { resolveBlockFactory } from '../blocks/kinds.js';
 import { batchNorm, conv, relu, type UnitContext } from '../blocks/conv-bn.js';
 import { LayerCache } from '../blocks/layer-cache.js';
 import {
@@ -31,9 +32,10 @@ import { checkOneOf, describe } from '../validate.js';
  */
 export type PreactBlockKind = 'basic' | 'bottleneck';
 
+/** By kind; the order is the one error messages list. */
 const PREACT_KINDS: Record<PreactBlockKind, BlockFactory<PreactBlockArgs>> = {
-  basic: preactBasicBlock,
   bottleneck: preactBottleneckBlock,
+  basic: preactBasicBlock,
 };
 
 /**
@@ -216,17 +218,7 @@ function resolveConfig(config: ResNetV2Config, layout: V2Layout, where: string):
   if (typeof config !== 'object' || config === null) {
     throw new ConfigError(`${where}: the configuration must be an object such as { block: 'bottleneck', layers: [3, 4, 6, 3] }, got ${describe(config)}`);
   }
-  const { block } = config;
-  let factory: BlockFactory<PreactBlockArgs>;
-  if (typeof block === 'function' && typeof (block as Partial<BlockFactory>).expansion === 'number') {
-    factory = block;
-  } else if (typeof block === 'string' && Object.prototype.hasOwnProperty.call(PREACT_KINDS, block)) {
-    factory = PREACT_KINDS[block];
-  } else {
-    throw new ConfigError(
-      `${where}: unknown block ${describe(block)}; valid values are 'bottleneck', 'basic' or a block factory taking PreactBlockArgs`,
-    );
-  }
+  const factory = resolveBlockFactory(config.block, where, PREACT_KINDS, 'a block factory taking PreactBlockArgs');
   const defaultStride = layout.strideOn === 'first' ? (i: number) => (i === 0 ? 1 : 2) : (i: number, n: number) => (i === n - 1 ? 1 : 2);
   return {
     factory,
