@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { WeightsError } from '../errors.js';
 import { formatShape } from '../validate.js';
 import type { LoadReport, WeightsProgress } from './load-options.js';
@@ -13,8 +13,6 @@ export interface LoadTarget {
   accepts(shape: readonly number[]): boolean;
   /** The model-side weight, for error messages (e.g. `tfjs weight "fc/kernel" [512, 1000]`). */
   readonly describe: string;
-  /** Element count. */
-  readonly size: number;
   /** Writes a float32 tensor of an accepted shape into the model; called inside `tf.tidy`. */
   assign(t: tf.Tensor): void;
 }
@@ -93,11 +91,13 @@ export function assignWeights(
     );
   }
 
-  const total = matched.reduce((sum, t) => sum + 4 * t.size, 0);
+  // float32 bytes of each weight (layouts keep the element count).
+  const bytes = (t: LoadTarget): number => 4 * tf.util.sizeFromShape([...t.expected]);
+  const total = matched.reduce((sum, t) => sum + bytes(t), 0);
   let done = 0;
   for (const t of matched) {
     source.use(t.key, (tensor) => t.assign(tensor));
-    done += 4 * t.size;
+    done += bytes(t);
     o.onProgress?.({ phase: 'assign', loaded: done, total });
   }
   return {

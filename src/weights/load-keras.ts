@@ -197,7 +197,6 @@ export async function loadKerasWeights(
     expected: variable.shape as number[],
     accepts: (shape) => sameShape(shape, variable.shape),
     describe: `tfjs weight "${variable.originalName}" of shape ${formatShape(variable.shape)}`,
-    size: (variable.shape as number[]).reduce((a, b) => a * b, 1),
     assign: (t) => variable.write(t),
   }));
   const hint =

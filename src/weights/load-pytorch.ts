@@ -42,7 +42,6 @@ function pytorchLoadTarget(p: ParamTarget): LoadTarget {
     expected: p.shape,
     accepts: (shape) => layoutAccepts(p.layout, shape, p.shape),
     describe: `PyTorch layout of the tfjs weight "${p.variable.originalName}" of shape ${formatShape(tfjsShape)}`,
-    size: tfjsShape.reduce((a, b) => a * b, 1),
     assign: (t) => {
       const shaped = sameShape(t.shape, p.shape) ? t : tf.reshape(t, p.shape);
       p.variable.write(p.layout.toTfjs(shaped, tfjsShape));
