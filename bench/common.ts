@@ -1,10 +1,11 @@
 // Shared by bench/run.ts and bench/worker.ts: paths, model files, statistics.
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // Registers tfjs-resnet's layers (the optimized models hold AddActivation) for tf.loadLayersModel.
 import '../src/layers/index.js';
+import { nodeFileSystem } from '../src/cli/file-system.js';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.dirname(BENCH_DIR);
@@ -20,25 +21,14 @@ export const modelDir = (model: ModelName, variant: Variant): string => path.joi
 export const onnxPath = (model: ModelName): string => path.join(CACHE, 'models', model, 'tfjs-resnet.onnx');
 export const referenceOnnxPath = (model: ModelName): string => path.join(CACHE, `torchvision-${model}.onnx`);
 
-/** Saves a LayersModel as model.json + weights.bin. */
+/** Saves a LayersModel as `dir`/model.json + weights.bin. */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      const data = Array.isArray(a.weightData) ? tf.io.concatenateArrayBuffers(a.weightData) : (a.weightData as ArrayBuffer);
-      writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs }));
-      writeFileSync(path.join(dir, 'weights.bin'), new Uint8Array(data));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
+  await model.save(nodeFileSystem(dir));
 }
 
 /** Loads what {@link saveModel} wrote. */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  const json = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8')) as tf.io.ModelArtifacts;
-  const bin = readFileSync(path.join(dir, 'weights.bin'));
-  const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightSpecs, weightData }));
+  return tf.loadLayersModel(nodeFileSystem(path.join(dir, 'model.json')));
 }
 
 /**

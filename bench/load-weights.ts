@@ -7,11 +7,10 @@
 // progress callback (during the read and after each tensor is written), every
 // 5 ms while the event loop is free, and after the load.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { useBestBackend } from '../src/backend/index.js';
 import { resnet50 } from '../src/models/presets.js';
 import { loadPyTorchWeights } from '../src/weights/load-pytorch.js';
 import { writeSafetensors, type SafetensorsTensorInput } from '../src/weights/safetensors.js';
@@ -25,10 +24,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 type Sample = ReturnType<typeof process.memoryUsage>;
 
 async function main(): Promise<void> {
-  const require = createRequire(import.meta.url);
-  setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep);
-  await tf.setBackend('wasm');
-  await tf.ready();
+  await useBestBackend({ prefer: ['wasm'] });
 
   const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-resnet-bench-'));
   const file = path.join(dir, 'resnet50.safetensors');
