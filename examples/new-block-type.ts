@@ -17,6 +17,7 @@ import { defineBlock } from '../src/blocks/block.js';
 import { bottleneckBlock, BOTTLENECK_EXPANSION, type BottleneckBlockArgs } from '../src/blocks/bottleneck.js';
 import { createModel, listModels, registerModel } from '../src/models/registry.js';
 import { resnet, type ResNetConfig } from '../src/models/resnet.js';
+import { summarize } from '../src/models/summary.js';
 import { registerWeightMapping } from '../src/weights/weight-mapping.js';
 import type { WeightLayout } from '../src/weights/weight-layout.js';
 
@@ -119,8 +120,7 @@ export function registerEca(): void {
 if (import.meta.url === `file://${process.argv[1]}`) {
   registerEca();
   const model = createModel('ecaresnet50d', { init: 'zeros' });
-  const trainable = model.trainableWeights.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
-  console.log(`ecaresnet50d: ${trainable.toLocaleString('en-US')} trainable parameters (timm: 25,576,350)`);
+  console.log(`ecaresnet50d: ${summarize(model).trainableParams.toLocaleString('en-US')} trainable parameters (timm: 25,576,350)`);
   for (const name of ['layer1.0.se.conv', 'layer4.2.se.conv']) {
     console.log(`${name}: kernel ${JSON.stringify(model.getLayer(name).getWeights()[0].shape)} ↔ PyTorch ${name}.weight`);
   }
