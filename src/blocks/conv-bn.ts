@@ -20,10 +20,12 @@ export interface ConvArgs {
   /** Name of the convolution layer. */
   conv: string;
   /**
-   * `'valid'` when the caller padded the input already; by default the
+   * `'explicit'`: PyTorch's symmetric padding as a `ZeroPadding2D` (named
+   * `spec.pad(conv)`) before a `'valid'` conv whatever the style and stride,
+   * as the ResNet stems and timm's pre-activation blocks do; by default the
    * style's padding rule applies.
    */
-  padding?: 'valid';
+  padding?: 'explicit';
 }
 
 /** What a conv → BN (→ ReLU) unit needs to know. @internal */
@@ -47,16 +49,17 @@ export interface UnitContext {
  * A convolution with the style's padding rule. In torchvision style the
  * padding is PyTorch's symmetric `dilation·(k−1)/2`: `'same'` where tfjs pads
  * symmetrically (stride 1, odd kernel), an explicit `ZeroPadding2D` before a
- * `'valid'` conv otherwise. In Keras style it is Keras's `'same'`.
+ * `'valid'` conv otherwise. In Keras style it is Keras's `'same'`. With
+ * `padding: 'explicit'` the `ZeroPadding2D` is always used.
  * @internal
  */
 export function conv(x: tf.SymbolicTensor, a: ConvArgs, ctx: UnitContext): tf.SymbolicTensor {
   const stride = a.stride ?? 1;
   const dilation = a.dilation ?? 1;
   const k = a.kernelSize;
-  let padding: 'same' | 'valid' = k === 1 || a.padding === 'valid' ? 'valid' : 'same';
+  let padding: 'same' | 'valid' = k === 1 ? 'valid' : 'same';
   let input = x;
-  if (padding === 'same' && ctx.spec.padding === 'symmetric' && stride > 1) {
+  if (padding === 'same' && (a.padding === 'explicit' || (ctx.spec.padding === 'symmetric' && stride > 1))) {
     const p = (dilation * (k - 1)) >> 1;
     input = ctx.cache
       .get(ctx.spec.pad(a.conv), () => tf.layers.zeroPadding2d({ padding: p, name: ctx.spec.pad(a.conv) }))

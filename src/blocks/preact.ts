@@ -198,18 +198,9 @@ class PreactBlock extends BaseBlock {
     this.branch.forEach((c, k) => {
       const i = k + 1;
       const last = i === this.branch.length;
-      let input = y;
-      let padding: 'valid' | undefined;
-      const convName = spec.conv(name, i);
-      if (n.explicitPad && c.kernelSize > 1) {
-        const pad = spec.pad(convName);
-        input = this.cache
-          .get(pad, () => tf.layers.zeroPadding2d({ padding: c.dilation * ((c.kernelSize - 1) >> 1), name: pad }))
-          .apply(y) as tf.SymbolicTensor;
-        padding = 'valid';
-      }
       const convCtx = last && this.own.zeroInitLast ? { ...ctx, init: 'zeros' as const } : ctx;
-      y = conv(input, { ...c, padding, bias: last ? spec.convBias : false, conv: convName }, convCtx);
+      const padding = n.explicitPad ? ('explicit' as const) : undefined;
+      y = conv(y, { ...c, padding, bias: last ? spec.convBias : false, conv: spec.conv(name, i) }, convCtx);
       if (!last) y = relu(batchNorm(y, n.bn(name, i), ctx), n.act(name, i), ctx);
     });
 

@@ -66,7 +66,7 @@ export interface StyleSpec {
   avgDownBn(shortcut: string): string;
   add(block: string): string;
   out(block: string, convCount: number): string;
-  readonly stem: { convPad: string; conv: string; bn: string; act: string; poolPad: string; pool: string };
+  readonly stem: { conv: string; bn: string; act: string; poolPad: string; pool: string };
   /**
    * The i-th module of a deep stem (timm's `conv1` Sequential: 0 conv, 1 BN,
    * 2 ReLU, 3 conv, 4 BN, 5 ReLU, 6 conv), followed by `stem.bn` and `stem.act`.
@@ -105,7 +105,7 @@ const torchvision: StyleSpec = {
   add: (b) => `${b}.add`,
   // timm's names: the activation after the addition is act<number of convs>.
   out: (b, n) => `${b}.act${n}`,
-  stem: { convPad: 'conv1_pad', conv: 'conv1', bn: 'bn1', act: 'act1', poolPad: 'maxpool_pad', pool: 'maxpool' },
+  stem: { conv: 'conv1', bn: 'bn1', act: 'act1', poolPad: 'maxpool_pad', pool: 'maxpool' },
   deepStem: (i) => `conv1.${i}`,
   globalAvgPool: 'global_pool',
   globalMaxPool: 'global_pool',
@@ -138,7 +138,7 @@ const keras: StyleSpec = {
   avgDownBn: (s) => `${s}_bn`,
   add: (b) => `${b}_add`,
   out: (b) => `${b}_out`,
-  stem: { convPad: 'conv1_pad', conv: 'conv1_conv', bn: 'conv1_bn', act: 'conv1_relu', poolPad: 'pool1_pad', pool: 'pool1_pool' },
+  stem: { conv: 'conv1_conv', bn: 'conv1_bn', act: 'conv1_relu', poolPad: 'pool1_pad', pool: 'pool1_pool' },
   deepStem: (i) => `conv1_${Math.floor(i / 3) + 1}_${['conv', 'bn', 'relu'][i % 3]}`,
   globalAvgPool: 'avg_pool',
   globalMaxPool: 'max_pool',

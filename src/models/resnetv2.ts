@@ -101,7 +101,6 @@ interface V2Layout {
   readonly spec: StyleSpec;
   /** Which block of a stage carries its stride. */
   readonly strideOn: 'first' | 'last';
-  readonly stemConvPad: string;
   stemConv(k: number | undefined): string;
   stemBn(k: number): string;
   stemAct(k: number): string;
@@ -124,7 +123,6 @@ const TIMM_LAYOUT: V2Layout = {
     classifier: 'head.fc',
   },
   strideOn: 'first',
-  stemConvPad: 'stem.conv_pad',
   stemConv: (k) => (k === undefined ? 'stem.conv' : `stem.conv${k}`),
   stemBn: (k) => `stem.norm${k}`,
   stemAct: (k) => `stem.norm${k}.act`,
@@ -138,7 +136,6 @@ const TIMM_LAYOUT: V2Layout = {
 const KERAS_LAYOUT: V2Layout = {
   spec: styleSpec('keras'),
   strideOn: 'last',
-  stemConvPad: 'conv1_pad',
   stemConv: (k) => (k === undefined ? 'conv1_conv' : `conv1_${k}_conv`),
   stemBn: (k) => `conv1_${k}_bn`,
   stemAct: (k) => `conv1_${k}_relu`,
@@ -172,10 +169,7 @@ function v2Stem(
   const { cache } = ctx;
   let y: tf.SymbolicTensor;
   if (type === 'default') {
-    const padded = cache
-      .get(layout.stemConvPad, () => tf.layers.zeroPadding2d({ padding: 3, name: layout.stemConvPad }))
-      .apply(x) as tf.SymbolicTensor;
-    y = conv(padded, { filters: width, kernelSize: 7, stride: 2, padding: 'valid', conv: layout.stemConv(undefined) }, ctx);
+    y = conv(x, { filters: width, kernelSize: 7, stride: 2, padding: 'explicit', conv: layout.stemConv(undefined) }, ctx);
   } else {
     const widths = deepStemWidths(type, width);
     y = x;

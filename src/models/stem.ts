@@ -52,10 +52,7 @@ export function stem(
   const names = spec.stem;
   let y: tf.SymbolicTensor;
   if (a.type === 'default') {
-    const padded = ctx.cache
-      .get(names.convPad, () => tf.layers.zeroPadding2d({ padding: 3, name: names.convPad }))
-      .apply(x) as tf.SymbolicTensor;
-    y = conv(padded, { filters: a.width, kernelSize: 7, stride: 2, padding: 'valid', conv: names.conv }, ctx);
+    y = conv(x, { filters: a.width, kernelSize: 7, stride: 2, padding: 'explicit', conv: names.conv }, ctx);
   } else {
     // timm: conv1 = Sequential(conv s2, bn, relu, conv, bn, relu, conv), then bn1, act1.
     const [w0, w1, w2] = deepStemWidths(a.type, a.width);
