@@ -144,6 +144,19 @@ export function add(
 }
 
 /**
+ * The stem's 3×3 stride-2 max pooling with padding 1 (`pad`, then `pool`).
+ * Zero padding stands in for PyTorch's −∞ because the input is a ReLU's
+ * output (≥ 0) and every window keeps a real element.
+ * @internal
+ */
+export function stemMaxPool(x: tf.SymbolicTensor, pad: string, pool: string, ctx: UnitContext): tf.SymbolicTensor {
+  const padded = ctx.cache.get(pad, () => tf.layers.zeroPadding2d({ padding: 1, name: pad })).apply(x) as tf.SymbolicTensor;
+  return ctx.cache
+    .get(pool, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: pool }))
+    .apply(padded) as tf.SymbolicTensor;
+}
+
+/**
  * The residual branch `y` through the block's stochastic depth (a
  * {@link DropPath} named by the style) when `rate` > 0; `y` itself otherwise.
  * @internal

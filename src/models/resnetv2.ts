@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BlockFactory } from '../blocks/block.js';
 import { resolveBlockFactory } from '../blocks/kinds.js';
-import { batchNorm, conv, relu, type UnitContext } from '../blocks/conv-bn.js';
+import { batchNorm, conv, relu, stemMaxPool, type UnitContext } from '../blocks/conv-bn.js';
 import { LayerCache } from '../blocks/layer-cache.js';
 import {
   preactBasicBlock,
@@ -189,10 +189,7 @@ function v2Stem(
       .get(pool, () => tf.layers.maxPooling2d({ poolSize: 1, strides: 2, padding: 'valid', name: pool }))
       .apply(windowMax) as tf.SymbolicTensor;
   } else {
-    const padded = cache.get(pad, () => tf.layers.zeroPadding2d({ padding: 1, name: pad })).apply(y) as tf.SymbolicTensor;
-    y = cache
-      .get(pool, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: pool }))
-      .apply(padded) as tf.SymbolicTensor;
+    y = stemMaxPool(y, pad, pool, ctx);
   }
   return { feature, pooled: y };
 }

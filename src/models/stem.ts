@@ -1,6 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
-import { conv, convBn, type UnitContext } from '../blocks/conv-bn.js';
-import { batchNorm, relu } from '../blocks/conv-bn.js';
+import type * as tf from '@tensorflow/tfjs';
+import { batchNorm, conv, convBn, relu, stemMaxPool, type UnitContext } from '../blocks/conv-bn.js';
 
 /**
  * The stem of a residual network:
@@ -62,11 +61,5 @@ export function stem(
     y = conv(y, { filters: w2, kernelSize: 3, conv: m(6) }, ctx);
   }
   const act = relu(batchNorm(y, names.bn, ctx), names.act, ctx);
-  const poolPadded = ctx.cache
-    .get(names.poolPad, () => tf.layers.zeroPadding2d({ padding: 1, name: names.poolPad }))
-    .apply(act) as tf.SymbolicTensor;
-  const pooled = ctx.cache
-    .get(names.pool, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: names.pool }))
-    .apply(poolPadded) as tf.SymbolicTensor;
-  return { act, pooled };
+  return { act, pooled: stemMaxPool(act, names.poolPad, names.pool, ctx) };
 }
