@@ -9,6 +9,8 @@ import { OnnxGraphBuilder, type Value } from './builder.js';
 import { builtinClasses, builtinLowering, fromNhwc, NCHW_TO_NHWC, type BuiltinLowering } from './layers.js';
 import type { OnnxLowering, OnnxLoweringContext } from './lowering.js';
 import { irVersionFor, onnx, valueInfo } from './proto.js';
+import type { onnx as OnnxTypes } from 'onnx-proto';
+import { quantizeModelProto, quantizeSettings, type OnnxQuantizeOptions } from './quantize.js';
 
 /**
  * Options of {@link exportOnnx}.
@@ -29,6 +31,19 @@ export interface ExportOnnxOptions {
    * @defaultValue dynamic
    */
   batch?: number;
+}
+
+/**
+ * Options of {@link exportOnnx} writing an int8-quantized model.
+ *
+ * @example
+ * ```ts
+ * const options: Int8ExportOnnxOptions = { quantize: 'int8', calibration: images, method: 'percentile' };
+ * ```
+ */
+export interface Int8ExportOnnxOptions extends ExportOnnxOptions, OnnxQuantizeOptions {
+  /** Static post-training int8 quantization (QDQ format), calibrated on {@link OnnxQuantizeOptions.calibration}. */
+  quantize: 'int8';
 }
 
 /** Defaults of {@link ExportOnnxOptions}, stated once. */
@@ -90,7 +105,33 @@ function publicContext(b: OnnxGraphBuilder, node: GraphNode, inputs: readonly Va
  * const probs = await runOnnx(bytes, tf.zeros([1, 224, 224, 3]));
  * ```
  */
-export function exportOnnx(model: tf.LayersModel, options: ExportOnnxOptions = {}): Uint8Array {
+export function exportOnnx(model: tf.LayersModel, options?: ExportOnnxOptions): Uint8Array;
+/**
+ * Writes a model as int8-quantized ONNX bytes (static post-training
+ * quantization in the QDQ format, calibrated on `options.calibration` in
+ * onnxruntime-node); see {@link Int8ExportOnnxOptions} and the deployment
+ * guide for what is quantized and what it costs. Resolves to the bytes;
+ * rejects with a {@link ShapeError} or {@link ConfigError} naming what is
+ * wrong with the calibration input or options.
+ *
+ * @example
+ * ```ts
+ * const calibration = tf.stack(images.map((im) => preprocess(im))) as tf.Tensor4D;
+ * const int8 = await exportOnnx(model, { quantize: 'int8', calibration });
+ * calibration.dispose();
+ * const logits = await runOnnx(int8, x);
+ * ```
+ */
+export function exportOnnx(model: tf.LayersModel, options: Int8ExportOnnxOptions): Promise<Uint8Array>;
+export function exportOnnx(model: tf.LayersModel, options: ExportOnnxOptions | Int8ExportOnnxOptions = {}): Uint8Array | Promise<Uint8Array> {
+  const quantize = (options as { quantize?: unknown }).quantize;
+  if (quantize === undefined) return onnx.ModelProto.encode(onnxModelProto(model, options)).finish();
+  checkOneOf(quantize, ['int8'], 'exportOnnx', 'quantize');
+  return exportInt8(model, options as Int8ExportOnnxOptions);
+}
+
+/** The ONNX model of a LayersModel, not yet encoded (see {@link exportOnnx}). @internal */
+export function onnxModelProto(model: tf.LayersModel, options: ExportOnnxOptions = {}): OnnxTypes.IModelProto {
   const where = 'exportOnnx';
   const opset = checkOneOf(options.opset ?? DEFAULT_EXPORT_ONNX_OPTIONS.opset, ONNX_OPSETS, where, 'opset');
   const batch = options.batch === undefined ? 'batch' : checkInteger(options.batch, where, 'batch');
@@ -147,7 +188,7 @@ export function exportOnnx(model: tf.LayersModel, options: ExportOnnxOptions = {
     return valueInfo(outputNames[i], onnxDims(t.shape, batch, outputNames[i]));
   });
 
-  return onnx.ModelProto.encode({
+  return {
     irVersion: irVersionFor(opset),
     opsetImport: [{ domain: '', version: opset }],
     producerName: 'tfjs-resnet',
@@ -158,5 +199,11 @@ export function exportOnnx(model: tf.LayersModel, options: ExportOnnxOptions = {
       input: graphInputs,
       output: graphOutputs,
     },
-  }).finish();
+  };
+}
+
+async function exportInt8(model: tf.LayersModel, options: Int8ExportOnnxOptions): Promise<Uint8Array> {
+  const settings = quantizeSettings(model, options, 'exportOnnx');
+  const proto = onnxModelProto(model, options);
+  return onnx.ModelProto.encode(await quantizeModelProto(proto, settings)).finish();
 }

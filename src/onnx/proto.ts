@@ -15,7 +15,11 @@ export const onnx: typeof OnnxTypes = (onnxProto as unknown as { onnx: typeof On
  */
 export type OnnxElementType = 'float32' | 'int64';
 
-const ELEMENT_TYPES: Record<OnnxElementType, number> = { float32: 1, int64: 7 };
+/** Every element type the exporter writes (the quantizer adds the integer ones). @internal */
+export type TensorElementType = OnnxElementType | 'int32' | 'int8' | 'uint8';
+
+/** ONNX's TensorProto.DataType codes. @internal */
+export const ELEMENT_TYPES: Record<TensorElementType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7 };
 
 /**
  * An attribute value: integers as numbers, floats wrapped (`{ float: 0.2 }`)
@@ -41,9 +45,19 @@ export type OnnxAttributeValue =
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Little-endian bytes of float32 or int64 values. @internal */
-export function rawBytes(values: ArrayLike<number>, type: OnnxElementType): Uint8Array {
+/** Little-endian bytes of values of an element type. @internal */
+export function rawBytes(values: ArrayLike<number>, type: TensorElementType): Uint8Array {
   const n = values.length;
+  if (type === 'uint8') return values instanceof Uint8Array ? values : Uint8Array.from(values);
+  if (type === 'int8') {
+    const v = values instanceof Int8Array ? values : Int8Array.from(values);
+    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  }
+  if (type === 'int32') {
+    const view = new DataView(new ArrayBuffer(n * 4));
+    for (let i = 0; i < n; i++) view.setInt32(i * 4, values[i], true);
+    return new Uint8Array(view.buffer);
+  }
   if (type === 'float32') {
     const f = values instanceof Float32Array ? values : Float32Array.from(values);
     if (LITTLE_ENDIAN) return new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
@@ -61,7 +75,7 @@ export function tensorProto(
   name: string,
   values: ArrayLike<number>,
   dims: readonly number[],
-  type: OnnxElementType,
+  type: TensorElementType,
 ): OnnxTypes.ITensorProto {
   const count = dims.reduce((a, b) => a * b, 1);
   if (count !== values.length) {

@@ -40,12 +40,13 @@ export interface OnnxSession {
   release(): Promise<void>;
 }
 
-type Ort = typeof import('onnxruntime-node');
+/** The onnxruntime-node module. @internal */
+export type Ort = typeof import('onnxruntime-node');
 
 let ort: Promise<Ort> | undefined;
 
-/** onnxruntime-node, imported on first use (an optional peer dependency). */
-function loadOrt(): Promise<Ort> {
+/** onnxruntime-node, imported on first use (an optional peer dependency). @internal */
+export function loadOrt(): Promise<Ort> {
   // Hidden from bundlers: browser builds must not try to bundle a native addon.
   ort ??= hiddenImport<Ort>('onnxruntime-node').catch((e: unknown) => {
     ort = undefined;
@@ -54,6 +55,46 @@ function loadOrt(): Promise<Ort> {
     );
   });
   return ort;
+}
+
+let vnni: Promise<boolean> | undefined;
+
+/**
+ * Whether int8 products cannot saturate here: not an x86-64 CPU, or one
+ * with VNNI (`avx512_vnni` / `avx_vnni` in Linux's /proc/cpuinfo). Unknown
+ * x86-64 CPUs (other systems) count as without.
+ */
+function saturationFree(): Promise<boolean> {
+  vnni ??= (async () => {
+    if (process.arch !== 'x64') return true;
+    if (process.platform !== 'linux') return false;
+    try {
+      const fs = await hiddenImport<typeof import('node:fs/promises')>('node:fs/promises');
+      return /\b(avx512_vnni|avx_vnni)\b/.test(await fs.readFile('/proc/cpuinfo', 'utf8'));
+    } catch {
+      return false;
+    }
+  })();
+  return vnni;
+}
+
+/**
+ * onnxruntime session options: all graph optimizations, sequential, the given
+ * threads; on x86-64 CPUs without VNNI also onnxruntime's x64 int8 precision
+ * mode (`session.x64quantprecision`), which turns the int8 weights of QDQ
+ * models into uint8 so that the u8×s8 pair sums of the AVX2 kernels cannot
+ * saturate (slower; with VNNI there is no saturation, and the mode would cost
+ * 3–4× in time). Float models are unaffected.
+ * @internal
+ */
+export async function sessionOptions(options: OnnxRunOptions, where: string): Promise<import('onnxruntime-node').InferenceSession.SessionOptions> {
+  const threads = options.threads === undefined ? undefined : checkInteger(options.threads, where, 'threads');
+  return {
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    ...((await saturationFree()) ? {} : { extra: { session: { x64quantprecision: '1' } } }),
+    ...(threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 }),
+  };
 }
 
 /**
@@ -70,13 +111,8 @@ function loadOrt(): Promise<Ort> {
  * ```
  */
 export async function createOnnxSession(model: Uint8Array, options: OnnxRunOptions = {}): Promise<OnnxSession> {
-  const threads = options.threads === undefined ? undefined : checkInteger(options.threads, 'createOnnxSession', 'threads');
   const { InferenceSession, Tensor } = await loadOrt();
-  const session = await InferenceSession.create(model, {
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-    ...(threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 }),
-  });
+  const session = await InferenceSession.create(model, await sessionOptions(options, 'createOnnxSession'));
   const inputNames = [...session.inputNames];
   const outputNames = [...session.outputNames];
   return {
