@@ -8,8 +8,10 @@ import { PyTorchFileError } from '../src/errors.js';
 import { createModel } from '../src/models/registry.js';
 import { readPyTorchCheckpoint } from '../src/weights/checkpoint.js';
 import { loadPyTorchWeights } from '../src/weights/load-pytorch.js';
+import { writeSafetensors } from '../src/weights/safetensors.js';
 import { fixturePath } from './helpers/golden-numerics.js';
 import { expectNoTensorLeaks } from './helpers/leaks.js';
+import { torchSave, type SaveTensor } from './helpers/torch-save.js';
 
 expectNoTensorLeaks();
 
@@ -185,5 +187,97 @@ describe('hostile, whole-module and truncated files', () => {
         expect(error, `${file} cut at ${n}`).toBeInstanceOf(PyTorchFileError);
       }
     }
+  });
+});
+
+describe('checkpoint clean-up as timm (files written by the test writer)', () => {
+  const w = (v: number): SaveTensor => ({ dtype: 'float32', shape: [2], data: [v, -v] });
+  const weightsOf = (c: { tensors: Record<string, { data: ArrayLike<number> }> }): number => c.tensors['fc.weight'].data[0];
+
+  it('auto: state_dict_ema, then model_ema (useEma, when not None), then state_dict, then model, else the object', () => {
+    const all = { state_dict_ema: { 'fc.weight': w(1) }, model_ema: { 'fc.weight': w(2) }, state_dict: { 'fc.weight': w(3) }, model: { 'fc.weight': w(4) }, epoch: 7 };
+    expect(weightsOf(readPyTorchCheckpoint(torchSave(all)))).toBe(1);
+    expect(readPyTorchCheckpoint(torchSave(all)).picked).toBe('state_dict_ema');
+    expect(weightsOf(readPyTorchCheckpoint(torchSave({ ...all, state_dict_ema: null })))).toBe(2);
+    expect(weightsOf(readPyTorchCheckpoint(torchSave(all), { useEma: false }))).toBe(3);
+    const { state_dict: _s, ...noState } = all;
+    expect(weightsOf(readPyTorchCheckpoint(torchSave(noState), { useEma: false }))).toBe(4);
+    expect(readPyTorchCheckpoint(torchSave({ 'fc.weight': w(5), step: 3 })).skipped).toEqual(['step']);
+    expect(weightsOf(readPyTorchCheckpoint(torchSave(all), { checkpointKey: 'model' }))).toBe(4);
+  });
+
+  it('checkpointKey names a missing entry, or a dict without tensors: typed errors naming the keys', () => {
+    const file = torchSave({ state_dict: { 'fc.weight': w(1) }, epoch: 3 });
+    expect(() => readPyTorchCheckpoint(file, { checkpointKey: 'ema' })).toThrow(/"ema" is not in the checkpoint; its keys are "state_dict", "epoch"/);
+    expect(() => readPyTorchCheckpoint(file, { checkpointKey: '' })).toThrow(/holds no tensors.*checkpointKey/);
+    expect(() => readPyTorchCheckpoint(torchSave({ net: { 'fc.weight': w(1) } }))).toThrow(PyTorchFileError);
+    expect(() => readPyTorchCheckpoint(torchSave(w(1)))).toThrow(/a single tensor/);
+    expect(() => readPyTorchCheckpoint(file, { useEma: 'yes' as never })).toThrow(/useEma must be true or false/);
+  });
+
+  it('strips module. then _orig_mod. from every key, and says so; clashes are errors', () => {
+    const c = readPyTorchCheckpoint(torchSave({ 'module._orig_mod.fc.weight': w(1), '_orig_mod.fc.bias': w(2) }));
+    expect(Object.keys(c.tensors)).toEqual(['fc.weight', 'fc.bias']);
+    expect(c.stripped).toEqual(['module.', '_orig_mod.']);
+    expect(() => readPyTorchCheckpoint(torchSave({ 'module.fc.weight': w(1), 'fc.weight': w(2) }))).toThrow(/two tensors named "fc.weight"/);
+  });
+
+  it('safetensors files are sniffed by their bytes and cleaned the same way', () => {
+    const bytes = writeSafetensors({ 'module.fc.weight': { dtype: 'F16', shape: [2], data: [0.5, -1] } });
+    const c = readPyTorchCheckpoint(bytes);
+    expect(c.format).toBe('safetensors');
+    expect(c.stripped).toEqual(['module.']);
+    expect(c.tensors['fc.weight']).toEqual({ dtype: 'float16', shape: [2], data: new Float32Array([0.5, -1]) });
+  });
+
+  it('keys such as __proto__ are ordinary keys', () => {
+    const c = readPyTorchCheckpoint(torchSave(new Map([['__proto__', w(1)], ['constructor', w(2)]])));
+    expect(Object.getPrototypeOf(c.tensors)).toBeNull();
+    expect(Object.keys(c.tensors)).toEqual(['__proto__', 'constructor']);
+    expect(c.tensors['__proto__'].data).toEqual(new Float32Array([1, -1]));
+    expect(({} as Record<string, unknown>).dtype).toBeUndefined();
+  });
+});
+
+describe('formats: archive names, byte order, ZIP64, refusals', () => {
+  const tensors = { a: { dtype: 'float32', shape: [2, 3], data: [1, 2, 3, 4, 5, -6.5] }, b: { dtype: 'int64', shape: [], data: [-(2 ** 40)] }, c: { dtype: 'float16', shape: [1], data: [0.25] } } as const satisfies Record<string, SaveTensor>;
+  const plain = (c: ReturnType<typeof readPyTorchCheckpoint>): Record<string, number[]> =>
+    Object.fromEntries(Object.entries(c.tensors).map(([k, t]) => [k, Array.from(t.data)]));
+  const want = { a: [1, 2, 3, 4, 5, -6.5], b: [-(2 ** 40)], c: [0.25] };
+
+  it('any archive folder name, ZIP64 records, big-endian zip and legacy files read the same values', () => {
+    for (const options of [{ archive: 'my model v2' }, { zip64: true }, { bigEndian: true }, { format: 'legacy' as const }, { format: 'legacy' as const, bigEndian: true }]) {
+      const c = readPyTorchCheckpoint(torchSave(tensors, options));
+      expect(c.format, JSON.stringify(options)).toBe(options.format ?? 'zip');
+      expect(plain(c), JSON.stringify(options)).toEqual(want);
+    }
+  });
+
+  it('compressed zip entries, tar archives and other files are refused clearly', () => {
+    expect(() => readPyTorchCheckpoint(torchSave(tensors, { method: 8 }))).toThrow(/compressed \(method 8, deflate\).*re-save/);
+    const tar = new Uint8Array(1024);
+    tar.set(new TextEncoder().encode('ustar'), 257);
+    expect(() => readPyTorchCheckpoint(tar)).toThrow(/tar archive.*not supported/);
+    expect(() => readPyTorchCheckpoint(new TextEncoder().encode('<html>not found</html>'))).toThrow(/not a PyTorch checkpoint/);
+    expect(() => readPyTorchCheckpoint(new Uint8Array(0))).toThrow(PyTorchFileError);
+  });
+
+  it('declared sizes beyond the file and views beyond their storage are refused before any allocation', () => {
+    const file = torchSave({ a: { dtype: 'float32', shape: [4], data: [1, 2, 3, 4] } });
+    const text = new TextDecoder('latin1').decode(file);
+    // The storage record says 4 elements (BININT 4) and the size tuple [4]: patch each in turn.
+    const patched = (from: string, to: string): Uint8Array => {
+      const at = text.indexOf(from);
+      expect(at).toBeGreaterThan(0);
+      const out = file.slice();
+      out.set(Uint8Array.from(to, (ch) => ch.charCodeAt(0)), at);
+      return out;
+    };
+    const numel = 'cpuJ\x04\x00\x00\x00';
+    expect(() => readPyTorchCheckpoint(patched(numel, 'cpuJ\xff\xff\xff\x7f'))).toThrow(/declares 2147483647 float32 elements/);
+    const size = '(J\x04\x00\x00\x00t(J\x01';
+    expect(() => readPyTorchCheckpoint(patched(size, '(J\x05\x00\x00\x00t(J\x01'))).toThrow(/reaches element 4 of a 4-element storage/);
+    const broadcast = patched(size + '\x00\x00\x00t', '(J\xff\xff\xff\x7ft(J\x00\x00\x00\x00t');
+    expect(() => readPyTorchCheckpoint(broadcast)).toThrow(/more than the whole/);
   });
 });

@@ -126,11 +126,11 @@ function readZip(bytes: Uint8Array): PickleValue {
     }
     return new StorageRef(root, 0, root.numel);
   };
-  return unpickle(pkl!, torchGlobals(persistentLoad), `${prefix}data.pkl`).value;
+  return unpickle(pkl!, torchGlobals(persistentLoad, bytes.length), `${prefix}data.pkl`).value;
 }
 
 function readLegacy(bytes: Uint8Array): PickleValue {
-  const plain = torchGlobals(() => fail('a persistent id outside the object pickle'));
+  const plain = torchGlobals(() => fail('a persistent id outside the object pickle'), bytes.length);
   const magic = unpickle(bytes, plain, 'legacy header (magic number)');
   if (magic.value !== MAGIC_NUMBER) fail('the file starts with a pickle that is not the torch.save magic number: it is not a PyTorch checkpoint');
   const version = unpickle(bytes, plain, 'legacy header (protocol version)', magic.end);
@@ -169,7 +169,7 @@ function readLegacy(bytes: Uint8Array): PickleValue {
     }
     return ref;
   };
-  const object = unpickle(bytes, torchGlobals(persistentLoad), 'legacy object pickle', sysInfo.end);
+  const object = unpickle(bytes, torchGlobals(persistentLoad, bytes.length), 'legacy object pickle', sysInfo.end);
   const keyList = unpickle(bytes, plain, 'legacy storage keys', object.end);
   if (!Array.isArray(keyList.value)) fail('the legacy storage-key pickle is not a list');
   let at = keyList.end;

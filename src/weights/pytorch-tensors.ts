@@ -119,9 +119,11 @@ function indexList(value: PickleValue, what: string): number[] {
 
 /**
  * Checks a tensor's geometry against its storage: every element it reaches
- * lies inside the storage, and its byte size fits in `limit` (the file size).
+ * lies inside the storage, and its byte size is at most `limit` (the file's
+ * size: only a broadcast view with zero strides could be larger, and reading
+ * one must not allocate more than the file holds).
  */
-function rebuildTensor(args: PickleTuple, fn: string): TensorRef {
+function rebuildTensor(args: PickleTuple, fn: string, limit: number): TensorRef {
   const [storage, offset, size, stride] = args;
   if (!(storage instanceof StorageRef)) fail(`${fn}: its first argument is not a storage`);
   const s = storage as StorageRef;
@@ -134,6 +136,10 @@ function rebuildTensor(args: PickleTuple, fn: string): TensorRef {
   for (let i = 0; i < shape.length; i++) {
     count *= shape[i];
     last += Math.max(0, shape[i] - 1) * strides[i];
+  }
+  const bytes = count * elementBytes(s.root.dtype);
+  if (!(bytes <= limit)) {
+    fail(`${fn}: a tensor of size [${shape.join(', ')}] needs ${bytes} bytes, more than the whole ${limit}-byte file`);
   }
   if (count > 0 && (!Number.isSafeInteger(last) || last >= s.numel)) {
     fail(
@@ -174,19 +180,19 @@ export const isTensorRef = (x: unknown): x is TensorRef => x instanceof TensorRe
  * tensor and parameter rebuild functions, `torch.Size`, `torch.device`.
  * @internal
  */
-export function torchGlobals(persistentLoad: (pid: PickleValue) => PickleValue): PickleGlobals {
+export function torchGlobals(persistentLoad: (pid: PickleValue) => PickleValue, fileBytes: number): PickleGlobals {
+  const calls = allowedCalls(fileBytes);
   return {
     global(module, name) {
       const full = `${module}.${name}`;
       if (module === 'torch' && name in STORAGE_CLASSES) return new PickleGlobal(module, name);
-      if (ALLOWED_CALLS.has(full)) return new PickleGlobal(module, name);
+      if (calls.has(full)) return new PickleGlobal(module, name);
       return refuseGlobal(module, name);
     },
     call(fn, args, opcode) {
       const full = fn.fullName;
       if (fn.module === 'torch' && fn.name in STORAGE_CLASSES) return fail(`${opcode} of ${full}: storages come from persistent ids only`);
-      const impl = ALLOWED_CALLS.get(full)!;
-      return impl(args, full);
+      return calls.get(full)!(args, full);
     },
     build(target, state) {
       // _rebuild_parameter_with_state and Parameter.__setstate__: Python attributes of a tensor, no weights.
@@ -204,9 +210,10 @@ const parameter: Impl = (args, name) => {
   return args[0];
 };
 
-const ALLOWED_CALLS: ReadonlyMap<string, Impl> = new Map<string, Impl>([
-  ['torch._utils._rebuild_tensor', (args, name) => rebuildTensor(args, name)],
-  ['torch._utils._rebuild_tensor_v2', (args, name) => rebuildTensor(args, name)],
+/** The callable globals of the allow-list, by `module.name`. */
+const allowedCalls = (fileBytes: number): ReadonlyMap<string, Impl> => new Map<string, Impl>([
+  ['torch._utils._rebuild_tensor', (args, name) => rebuildTensor(args, name, fileBytes)],
+  ['torch._utils._rebuild_tensor_v2', (args, name) => rebuildTensor(args, name, fileBytes)],
   ['torch._utils._rebuild_parameter', parameter],
   ['torch._utils._rebuild_parameter_with_state', parameter],
   ['torch.nn.parameter.Parameter', (args, name) => (args.length === 0 ? fail(`${name}() without data`) : parameter(args, name))],
