@@ -1,0 +1,169 @@
+// int8 ONNX export (exportOnnx({ quantize: 'int8', calibration })) on real
+// data: the published CIFAR-10 ResNet-32/44 checkpoints, calibrated on 100
+// real test images and evaluated in onnxruntime-node on the other 1,900
+// (test/helpers/cifar-realworld.ts); bad calibration input; no leaked tensors.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import onnxProto from 'onnx-proto';
+import type { onnx as OnnxTypes } from 'onnx-proto';
+import { ConfigError, ShapeError, createModel, cifarResnet } from '../src/index.js';
+import { createOnnxSession, exportOnnx } from '../src/onnx/index.js';
+import { fixturePath } from './helpers/golden-numerics.js';
+import {
+  CALIBRATION_INDICES,
+  CIFAR_NETS,
+  EVALUATION_INDICES,
+  cifarImages,
+  cifarLabels,
+  percentEqual,
+  torchTop1,
+} from './helpers/cifar-realworld.js';
+
+const onnx = (onnxProto as unknown as { onnx: typeof OnnxTypes }).onnx;
+
+/** onnxruntime's top-1 class of every image. */
+async function onnxTop1(bytes: Uint8Array, images: tf.Tensor): Promise<Int32Array> {
+  const session = await createOnnxSession(bytes);
+  const [logits] = await session.run(images);
+  await session.release();
+  const top1 = tf.tidy(() => logits.argMax(-1));
+  const out = (await top1.data()) as Int32Array;
+  tf.dispose([logits, top1]);
+  return out;
+}
+
+let images: tf.Tensor4D;
+let calibration: tf.Tensor4D;
+beforeAll(() => {
+  images = cifarImages();
+  calibration = tf.gather(images, CALIBRATION_INDICES);
+});
+afterAll(() => tf.dispose([images, calibration]));
+
+describe('int8 ONNX on 1,900 real CIFAR-10 images (calibrated on 100 others)', () => {
+  for (const net of CIFAR_NETS) {
+    test(`${net}: int8 top-1 within 0.5 points of fp32, file ≤ 0.3× the fp32 size, no leaked tensors`, async () => {
+      const model = await createModel(net, { weights: fixturePath(`realworld/${net}.th`) });
+      const fp32 = exportOnnx(model);
+      const before = tf.memory().numTensors;
+      const int8 = await exportOnnx(model, { quantize: 'int8', calibration });
+      expect(tf.memory().numTensors).toBe(before);
+      const labels = cifarLabels();
+      const [a, b] = [await onnxTop1(fp32, images), await onnxTop1(int8, images)];
+      const fp32Top1 = percentEqual(a, labels, EVALUATION_INDICES);
+      const int8Top1 = percentEqual(b, labels, EVALUATION_INDICES);
+      const agreement = percentEqual(b, a, EVALUATION_INDICES);
+      console.log(
+        `${net}: fp32 top-1 ${fp32Top1.toFixed(2)}%, int8 ${int8Top1.toFixed(2)}%, agreement ${agreement.toFixed(2)}%, ` +
+          `size ${(int8.length / 2 ** 20).toFixed(2)} / ${(fp32.length / 2 ** 20).toFixed(2)} MB = ${(int8.length / fp32.length).toFixed(3)}`,
+      );
+      // fp32 in onnxruntime is PyTorch's model: the same top-1 on (almost) every image.
+      expect(percentEqual(a, torchTop1(net), EVALUATION_INDICES)).toBeGreaterThanOrEqual(99.9);
+      expect(Math.abs(int8Top1 - fp32Top1)).toBeLessThanOrEqual(0.5);
+      expect(agreement).toBeGreaterThanOrEqual(97);
+      expect(int8.length).toBeLessThanOrEqual(0.3 * fp32.length);
+      model.dispose();
+    });
+  }
+});
+
+describe('the int8 graph', () => {
+  test('per-channel int8 weights (±127, or ±64 with reduceRange), int32 biases, uint8 activations; every conv quantized', async () => {
+    const model = cifarResnet(20, { classifierActivation: 'linear' });
+    for (const reduceRange of [false, true]) {
+      const bytes = await exportOnnx(model, { quantize: 'int8', calibration: calibration.slice(0, 8), reduceRange, method: 'minmax' });
+      const graph = onnx.ModelProto.decode(bytes).graph as OnnxTypes.GraphProto;
+      const byName = new Map(graph.initializer.map((i) => [i.name, i]));
+      const convs = graph.node.filter((n) => n.opType === 'Conv');
+      expect(convs.length).toBe(19);
+      expect(graph.node.filter((n) => n.opType === 'Relu').length).toBe(0); // folded into Q (zero point 0)
+      for (const conv of convs) {
+        const [x, w, bias] = conv.input.map((name) => graph.node.find((n) => n.output.includes(name))!);
+        expect([x.opType, w.opType, bias.opType]).toEqual(['DequantizeLinear', 'DequantizeLinear', 'DequantizeLinear']);
+        const weights = byName.get(w.input[0])!;
+        expect(weights.dataType).toBe(3); // int8
+        const q = new Int8Array(weights.rawData.buffer, weights.rawData.byteOffset, weights.rawData.byteLength);
+        const limit = reduceRange ? 64 : 127;
+        expect(Math.max(...q.map(Math.abs))).toBe(limit);
+        expect(Number(byName.get(w.input[1])!.dims[0])).toBe(Number(weights.dims[0])); // one scale per output channel
+        expect(byName.get(bias.input[0])!.dataType).toBe(6); // int32
+        expect(byName.get(x.input[2])!.dataType).toBe(2); // uint8 activations
+        const consumer = graph.node.find((n) => n.input.includes(conv.output[0]))!;
+        expect(consumer.opType).toBe('QuantizeLinear');
+      }
+    }
+    model.dispose();
+  });
+
+  test('floatStem, floatAdds and floatClassifier keep those nodes in float; activations: int8', async () => {
+    const model = cifarResnet(20, { classifierActivation: 'linear' });
+    const bytes = await exportOnnx(model, {
+      quantize: 'int8',
+      calibration: calibration.slice(0, 4),
+      floatStem: true,
+      floatAdds: true,
+      floatClassifier: true,
+      activations: 'int8',
+    });
+    const graph = onnx.ModelProto.decode(bytes).graph as OnnxTypes.GraphProto;
+    const producer = (name: string) => graph.node.find((n) => n.output.includes(name));
+    const convs = graph.node.filter((n) => n.opType === 'Conv');
+    expect(producer(convs[0].input[1])).toBeUndefined(); // float weights: an initializer
+    expect(convs.slice(1).every((c) => producer(c.input[1])?.opType === 'DequantizeLinear')).toBe(true);
+    const adds = graph.node.filter((n) => n.opType === 'Add');
+    expect(adds.length).toBe(9);
+    expect(adds.every((a) => graph.node.find((n) => n.input.includes(a.output[0]))?.opType === 'Relu')).toBe(true);
+    const gemm = graph.node.find((n) => n.opType === 'Gemm')!;
+    expect(producer(gemm.input[1])).toBeUndefined();
+    const zp = graph.initializer.find((i) => i.name.endsWith('/zero_point') && i.dims.length === 0)!;
+    expect(zp.dataType).toBe(3);
+    const x = tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 5);
+    const session = await createOnnxSession(bytes);
+    const [y] = await session.run(x);
+    await session.release();
+    expect(y.shape).toEqual([2, 10]);
+    expect(Array.from(await y.data()).every(Number.isFinite)).toBe(true);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});
+
+describe('bad calibration input', () => {
+  const model = cifarResnet(20);
+  afterAll(() => model.dispose());
+  const int8 = (calibration: unknown, extra: Record<string, unknown> = {}) =>
+    exportOnnx(model, { quantize: 'int8', calibration: calibration as tf.Tensor, ...extra });
+
+  test.each([
+    ['rank 3', () => tf.zeros([32, 32, 3]), ShapeError, /calibration must have rank 4 .* got rank 3/],
+    ['wrong channels', () => tf.zeros([2, 32, 32, 1]), ShapeError, /calibration channels is 1 but the model input \[\?, 32, 32, 3\] needs 3/],
+    ['wrong size', () => tf.zeros([2, 28, 32, 3]), ShapeError, /calibration height is 28 .* needs 32/],
+    ['empty', () => tf.zeros([0, 32, 32, 3]), ConfigError, /calibration is empty \(shape \[0, 32, 32, 3\]\)/],
+    ['NaN', () => tf.tensor4d(new Float32Array(3 * 3072).map((_, i) => (i === 3072 + 5 ? NaN : 0)), [3, 32, 32, 3]), ConfigError, /calibration image 1 holds NaN \(element 5\)/],
+    ['Infinity', () => tf.tensor4d([Infinity, ...new Array(32 * 32 * 3 - 1).fill(0)], [1, 32, 32, 3]), ConfigError, /image 0 holds Infinity \(element 0\)/],
+    ['int32', () => tf.zeros([1, 32, 32, 3], 'int32'), ConfigError, /must be float32 .* got int32/],
+  ])('%s: typed error naming it, no tensor leaked', async (_, make, type, message) => {
+    const x = make();
+    const before = tf.memory().numTensors;
+    const error = await int8(x).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(type);
+    expect((error as Error).message).toMatch(message);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
+  test('not a tensor, a disposed tensor, bad options', async () => {
+    await expect(int8(undefined)).rejects.toThrow(ConfigError);
+    await expect(int8([[1, 2]])).rejects.toThrow(/calibration must be a tf.Tensor/);
+    const x = tf.zeros([1, 32, 32, 3]);
+    x.dispose();
+    await expect(int8(x)).rejects.toThrow(/disposed/);
+    const y = tf.zeros([1, 32, 32, 3]);
+    await expect(int8(y, { method: 'entropy' })).rejects.toThrow(/unknown method "entropy"; valid values are "minmax", "percentile", "mse"/);
+    await expect(int8(y, { percentile: 30 })).rejects.toThrow(/percentile must be a number in \(50, 100\]/);
+    await expect(int8(y, { activations: 'int4' })).rejects.toThrow(ConfigError);
+    await expect(int8(y, { reduceRange: 'yes' })).rejects.toThrow(/reduceRange must be true or false/);
+    expect(() => exportOnnx(model, { quantize: 'int4' } as never)).toThrow(/unknown quantize "int4"; valid values are "int8"/);
+    y.dispose();
+  });
+});
