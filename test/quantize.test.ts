@@ -21,6 +21,12 @@ import {
 
 const onnx = (onnxProto as unknown as { onnx: typeof OnnxTypes }).onnx;
 
+/** The decoded graph's nodes and initializers. */
+function decode(bytes: Uint8Array): { node: OnnxTypes.NodeProto[]; initializer: OnnxTypes.TensorProto[] } {
+  const graph = onnx.ModelProto.decode(bytes).graph as OnnxTypes.GraphProto;
+  return { node: graph.node as OnnxTypes.NodeProto[], initializer: graph.initializer as OnnxTypes.TensorProto[] };
+}
+
 /** onnxruntime's top-1 class of every image. */
 async function onnxTop1(bytes: Uint8Array, images: tf.Tensor): Promise<Int32Array> {
   const session = await createOnnxSession(bytes);
@@ -72,7 +78,7 @@ describe('the int8 graph', () => {
     const model = cifarResnet(20, { classifierActivation: 'linear' });
     for (const reduceRange of [false, true]) {
       const bytes = await exportOnnx(model, { quantize: 'int8', calibration: calibration.slice(0, 8), reduceRange, method: 'minmax' });
-      const graph = onnx.ModelProto.decode(bytes).graph as OnnxTypes.GraphProto;
+      const graph = decode(bytes);
       const byName = new Map(graph.initializer.map((i) => [i.name, i]));
       const convs = graph.node.filter((n) => n.opType === 'Conv');
       expect(convs.length).toBe(19);
@@ -105,7 +111,7 @@ describe('the int8 graph', () => {
       floatClassifier: true,
       activations: 'int8',
     });
-    const graph = onnx.ModelProto.decode(bytes).graph as OnnxTypes.GraphProto;
+    const graph = decode(bytes);
     const producer = (name: string) => graph.node.find((n) => n.output.includes(name));
     const convs = graph.node.filter((n) => n.opType === 'Conv');
     expect(producer(convs[0].input[1])).toBeUndefined(); // float weights: an initializer
