@@ -19,6 +19,7 @@ export type ModelName = keyof typeof MODELS;
 export type Variant = 'asBuilt' | 'optimized';
 export const modelDir = (model: ModelName, variant: Variant): string => path.join(CACHE, 'models', model, variant);
 export const onnxPath = (model: ModelName): string => path.join(CACHE, 'models', model, 'tfjs-resnet.onnx');
+export const int8OnnxPath = (model: ModelName): string => path.join(CACHE, 'models', model, 'tfjs-resnet-int8.onnx');
 export const referenceOnnxPath = (model: ModelName): string => path.join(CACHE, `torchvision-${model}.onnx`);
 
 /** Saves a LayersModel as `dir`/model.json + weights.bin. */

@@ -1,7 +1,7 @@
 // The benchmark: `npx tsx bench/run.ts [--quick] [--models=resnet18,resnet50]`.
 // ResNet-18/50/101 × runtime (tfjs wasm, cpu, tensorflow when installed;
 // onnxruntime-node on our ONNX export, 1 and 2 threads) × variant (as built,
-// optimized), against onnxruntime-node running torchvision's own ONNX export
+// optimized; ONNX fp32 and int8), against onnxruntime-node running torchvision's own ONNX export
 // (bench/setup-reference.sh). Every measurement runs in a fresh process.
 // Prints the tables; a full run also writes bench/results.md.
 import { spawnSync } from 'node:child_process';
@@ -107,6 +107,7 @@ for (const model of models) {
   for (const threads of threadCounts) {
     const r = worker<OrtResult>({ mode: 'ort', model, threads, ...ortIters });
     rows.push({ model, runtime: `onnxruntime-node ${threads} thr`, variant: 'our ONNX export', timing: r.ours, rssDeltaMB: r.ours.rssDeltaMB, refThreads: threads });
+    rows.push({ model, runtime: `onnxruntime-node ${threads} thr`, variant: 'our ONNX export, int8', timing: r.int8, refThreads: threads });
     if (r.reference) {
       refTiming.set(`${model}|${threads}`, r.reference);
       rows.push({ model, runtime: `onnxruntime-node ${threads} thr`, variant: "torchvision's ONNX export", timing: r.reference, refThreads: threads });
@@ -139,7 +140,7 @@ out(`| torchvision reference | ${models.some((m) => existsSync(referenceOnnxPath
 out(`| load average (1 min) at start / end | ${loadStart.toFixed(1)} / ${os.loadavg()[0].toFixed(1)} |`);
 out();
 out('Times are medians of per-image milliseconds at 224×224 (batch 1 / batch 8) after one warm-up run. Contenders that are compared (as built vs');
-out("optimized; our ONNX export vs torchvision's) run interleaved in one process, so that they share the machine's load; memory is measured");
+out("optimized; our ONNX export, fp32 and int8, vs torchvision's) run interleaved in one process, so that they share the machine's load; memory is measured");
 out('in a fresh process per configuration.');
 out('GFLOP/s counts 2 × the multiply-adds of torchvision\'s network. "vs ORT-tv" is the time relative to onnxruntime-node running');
 out("torchvision's own ONNX export at the same thread count (tfjs rows: 1 thread) — lower is better; \"speed-up\" is as-built time / this time.");
@@ -153,7 +154,7 @@ if (target50) {
   const wasmBuilt = rows.find((r) => r.model === 'resnet50' && r.runtime === 'tfjs wasm' && r.variant === 'as built');
   const wasmFast = rows.find((r) => r.model === 'resnet50' && r.runtime === 'tfjs wasm' && r.variant === 'optimized');
   const speedup = ratio(wasmBuilt?.timing.b1, wasmFast?.timing.b1);
-  out('## Targets (ResNet-50, batch 1)');
+  out('## Targets (ResNet-50; batch 1 unless stated)');
   out();
   out('| target | measured | met |');
   out('|---|---|---|');
@@ -164,6 +165,17 @@ if (target50) {
     const rt = ratio(ours?.timing.b1, ref?.b1);
     out(`| ONNX, ${threads} thread${threads > 1 ? 's' : ''}: ≤ 1.1× the time of torchvision's export | ${rt === undefined ? 'not measured' : `${f(rt, 2)}× (${f(ours?.timing.b1, 1)} vs ${f(ref?.b1, 1)} ms)`} | ${rt === undefined ? '—' : rt <= 1.1 ? 'yes' : 'no'} |`);
   }
+  for (const threads of threadCounts) {
+    const q = rows.find((r) => r.model === 'resnet50' && r.runtime === `onnxruntime-node ${threads} thr` && r.variant === 'our ONNX export, int8');
+    const ref = refTiming.get(`resnet50|${threads}`);
+    for (const batch of ['b1', 'b8'] as const) {
+      const rt = ratio(q?.timing[batch], ref?.[batch]);
+      out(`| ONNX int8, ${threads} thread${threads > 1 ? 's' : ''}, batch ${batch.slice(1)}: ≤ 0.6× the time of torchvision's fp32 export | ${rt === undefined ? 'not measured' : `${f(rt, 2)}× (${f(q?.timing[batch], 1)} vs ${f(ref?.[batch], 1)} ms/img)`} | ${rt === undefined ? '—' : rt <= 0.6 ? 'yes' : 'no'} |`);
+    }
+  }
+  const p50 = prepared.resnet50;
+  const sizeRatio = p50 === undefined ? undefined : p50.int8MB / p50.onnxMB;
+  out(`| ONNX int8 file ≤ 0.3× the fp32 ONNX file | ${f(sizeRatio, 2)}× (${f(p50?.int8MB, 1)} vs ${f(p50?.onnxMB, 1)} MB) | ${sizeRatio === undefined ? '—' : sizeRatio <= 0.3 ? 'yes' : 'no'} |`);
   const peakOk = wasmBuilt && wasmFast ? wasmFast.tensorPeakMB! <= wasmBuilt.tensorPeakMB! && wasmFast.wasmGrowthMB! <= wasmBuilt.wasmGrowthMB! : undefined;
   out(`| optimized peak memory ≤ unoptimized (wasm, batch 8: tensor peak; wasm memory growth) | ${f(wasmFast?.tensorPeakMB)} vs ${f(wasmBuilt?.tensorPeakMB)} MB; ${f(wasmFast?.wasmGrowthMB)} vs ${f(wasmBuilt?.wasmGrowthMB)} MB | ${peakOk === undefined ? '—' : peakOk ? 'yes' : 'no'} |`);
   out();
@@ -190,11 +202,11 @@ out();
 
 out('## Preparation');
 out();
-out('| model | build (default init) ms | optimizeForInference ms | exportOnnx ms | ONNX MB |');
-out('|---|---|---|---|---|');
+out('| model | build (default init) ms | optimizeForInference ms | exportOnnx ms | ONNX MB | int8 export ms (8 calibration images) | int8 ONNX MB |');
+out('|---|---|---|---|---|---|---|');
 for (const m of models) {
   const p = prepared[m]!;
-  out(`| ${m} | ${f(p.buildMs)} | ${f(p.optimizeMs)} | ${f(p.exportMs)} | ${f(p.onnxMB, 1)} |`);
+  out(`| ${m} | ${f(p.buildMs)} | ${f(p.optimizeMs)} | ${f(p.exportMs)} | ${f(p.onnxMB, 1)} | ${f(p.int8ExportMs)} | ${f(p.int8MB, 1)} |`);
 }
 out();
 if (build) {

@@ -10,6 +10,7 @@ import {
   interleavedMedians,
   loadModel,
   median,
+  int8OnnxPath,
   modelDir,
   onnxPath,
   referenceOnnxPath,
@@ -47,6 +48,8 @@ export interface TfjsMemoryResult {
 
 export interface OrtResult {
   ours: Timing & { rssDeltaMB: number };
+  /** Our int8 (QDQ) export, interleaved with the others. */
+  int8: Timing;
   reference?: Timing;
 }
 
@@ -55,6 +58,9 @@ export interface PrepareResult {
   optimizeMs: number;
   exportMs: number;
   onnxMB: number;
+  /** exportOnnx({ quantize: 'int8' }) with 8 calibration images, including calibration. */
+  int8ExportMs: number;
+  int8MB: number;
 }
 
 export interface BuildTimeResult {
@@ -102,7 +108,14 @@ async function prepare(model: ModelName): Promise<PrepareResult> {
   const exportMs = performance.now() - t;
   mkdirSync(path.dirname(onnxPath(model)), { recursive: true });
   writeFileSync(onnxPath(model), bytes);
-  return { buildMs, optimizeMs, exportMs, onnxMB: bytes.length / MB };
+  // Calibration images only set the ranges; the speed does not depend on them.
+  const calibration = tf.randomNormal([8, 224, 224, 3], 0, 1, 'float32', 1);
+  t = performance.now();
+  const int8 = await exportOnnx(built, { quantize: 'int8', calibration });
+  const int8ExportMs = performance.now() - t;
+  calibration.dispose();
+  writeFileSync(int8OnnxPath(model), int8);
+  return { buildMs, optimizeMs, exportMs, onnxMB: bytes.length / MB, int8ExportMs, int8MB: int8.length / MB };
 }
 
 async function buildTime(reps: number): Promise<BuildTimeResult> {
@@ -203,14 +216,16 @@ async function ortBench(s: Extract<WorkerSpec, { mode: 'ort' }>): Promise<OrtRes
   const feeds: { ours: Feeds; ref?: Feeds } = { ours: { 1: { input: feed(1, 'nhwc') }, 8: { input: feed(8, 'nhwc') } } };
   for (const batch of [1, 8] as const) if (iters[batch] > 0) await ours.run(feeds.ours[batch]);
   const rssDeltaMB = (rss() - rss0) / MB;
+  const int8 = await ort.InferenceSession.create(readFileSync(int8OnnxPath(s.model)), options);
   const refPath = referenceOnnxPath(s.model);
   const ref = existsSync(refPath) ? await ort.InferenceSession.create(readFileSync(refPath), options) : undefined;
   if (ref !== undefined) feeds.ref = { 1: { [ref.inputNames[0]]: feed(1, 'nchw') }, 8: { [ref.inputNames[0]]: feed(8, 'nchw') } };
-  const who = ref === undefined ? (['ours'] as const) : (['ours', 'ref'] as const);
-  const t = await interleaved<'ours' | 'ref'>(who, iters, async (k, batch) => {
-    await (k === 'ours' ? ours : ref!).run(feeds[k]![batch]);
+  const sessions = { ours, int8, ref };
+  const who = ref === undefined ? (['ours', 'int8'] as const) : (['ours', 'int8', 'ref'] as const);
+  const t = await interleaved<'ours' | 'int8' | 'ref'>(who, iters, async (k, batch) => {
+    await sessions[k]!.run(feeds[k === 'int8' ? 'ours' : k]![batch]);
   });
-  return { ours: { ...t.ours, rssDeltaMB }, reference: ref === undefined ? undefined : t.ref };
+  return { ours: { ...t.ours, rssDeltaMB }, int8: t.int8, reference: ref === undefined ? undefined : t.ref };
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
 // convert → tf.loadLayersModel round trip, predict on a generated PNG with
 // hash-initialised weights.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -15,6 +15,7 @@ import { exportPyTorchWeights } from '../src/weights/export-pytorch.js';
 import { decodeImage, imagenetEvalTransform } from '../src/imagenet/node.js';
 import { preprocessInput } from '../src/imagenet/preprocess-input.js';
 import { runCli, CLI_EXIT_CODES, nodeFileSystem } from '../src/cli/index.js';
+import { runOnnx } from '../src/onnx/run.js';
 import { hashStateDict } from './helpers/hash-init.js';
 import { setHashWeights } from './helpers/torch-hash-weights.js';
 
@@ -43,11 +44,11 @@ describe('help', () => {
   it('no arguments: the command list, exit 2; --help: exit 0', async () => {
     const none = await cli();
     expect(none.code).toBe(CLI_EXIT_CODES.usage);
-    for (const c of ['summary', 'predict', 'convert', 'bench', 'gradients', 'models']) expect(none.out).toContain(`  ${c}`);
+    for (const c of ['summary', 'predict', 'convert', 'quantize', 'bench', 'gradients', 'models']) expect(none.out).toContain(`  ${c}`);
     expect((await cli('--help')).code).toBe(0);
   });
 
-  it.each(['summary', 'predict', 'convert', 'bench', 'gradients', 'models'])('%s --help', async (command) => {
+  it.each(['summary', 'predict', 'convert', 'quantize', 'bench', 'gradients', 'models'])('%s --help', async (command) => {
     const { code, out } = await cli(command, '--help');
     expect(code).toBe(0);
     expect(out).toContain(`Usage: tfjs-resnet ${command}`);
@@ -69,6 +70,9 @@ describe('errors say what is valid, exit code ≠ 0', () => {
     [['predict', 'resnet18', 'file:///no/such/file.png', '--weights', 'w.safetensors'], /image file "file:\/\/\/no\/such\/file.png" does not exist/],
     [['predict', 'resnet18', 'x.png', '--weights', 'w.safetensors', '--top', '0'], /--top must be an integer ≥ 1/],
     [['convert', 'resnet18', '--weights', 'w.safetensors'], /--out is required/],
+    [['quantize', 'resnet32', '--weights', 'w.th'], /--calibration is required/],
+    [['quantize', 'resnet32', '--weights', 'w.th', '--calibration', 'no/such/folder'], /"no\/such\/folder" is not a readable folder/],
+    [['quantize', 'resnet32', '--weights', 'w.th', '--calibration', '.', '--method', 'kl'], /unknown --method "kl"; valid values are "minmax", "percentile", "mse"/],
     [['gradients', '--depths', '21'], /--depths must be comma-separated CIFAR depths/],
     [['models', '--source', 'pytorch'], /valid values are "torchvision", "timm"/],
   ])('%j', async (argv, message) => {
@@ -176,6 +180,33 @@ describe('predict', () => {
     expect(result.predictions.map((p) => p.index)).toEqual(expected.map((e) => e.index));
     result.predictions.forEach((p, i) => expect(p.probability).toBeCloseTo(expected[i].p, 6));
     expect(result.predictions[0].label.length).toBeGreaterThan(0);
+  });
+});
+
+describe('quantize', () => {
+  it('writes an int8 ONNX model of resnet32 calibrated on a folder of real images, which onnxruntime runs', async () => {
+    const calib = path.join(dir, 'calibration');
+    mkdirSync(path.join(calib, 'sub'), { recursive: true });
+    const images = new URL('./fixtures/realworld/images/', import.meta.url);
+    for (const [i, c] of ['airplane', 'cat', 'ship', 'truck'].entries()) {
+      copyFileSync(new URL(`${c}/0001.jpg`, images), path.join(calib, i % 2 ? 'sub' : '', `${c}.jpg`));
+    }
+    writeFileSync(path.join(calib, 'notes.txt'), 'not an image');
+    const out = path.join(dir, 'r32-int8.onnx');
+    const weights = new URL('./fixtures/realworld/resnet32.th', import.meta.url).pathname;
+    const run = await cli('quantize', 'resnet32', '--weights', weights, '--calibration', calib, '--resize', '32', '--logits', '--out', out);
+    expect(run.err).not.toMatch(/error/i);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/wrote .*r32-int8\.onnx \(.*\), int8, calibrated on 4 images \(percentile\)/);
+    const x = tf.zeros([1, 32, 32, 3]);
+    const y = (await runOnnx(new Uint8Array(readFileSync(out)), x)) as tf.Tensor;
+    expect(y.shape).toEqual([1, 10]);
+    tf.dispose([x, y]);
+    const empty = path.join(dir, 'empty');
+    mkdirSync(empty);
+    const none = await cli('quantize', 'resnet32', '--weights', weights, '--calibration', empty);
+    expect(none.code).toBe(CLI_EXIT_CODES.usage);
+    expect(none.err).toMatch(/no JPEG or PNG images in/);
   });
 });
 

@@ -6,11 +6,12 @@ import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { modelsCommand } from './commands/models.js';
 import { predictCommand } from './commands/predict.js';
+import { quantizeCommand } from './commands/quantize.js';
 import { summaryCommand } from './commands/summary.js';
 import { nodeCliIo, writeLine, type CliIo } from './io.js';
 
 /** The commands, in help order. */
-const COMMANDS: readonly Command[] = [summaryCommand, predictCommand, convertCommand, benchCommand, gradientsCommand, modelsCommand];
+const COMMANDS: readonly Command[] = [summaryCommand, predictCommand, convertCommand, quantizeCommand, benchCommand, gradientsCommand, modelsCommand];
 
 /**
  * Exit codes of {@link runCli}: 0 success, 1 a failure while working (a file

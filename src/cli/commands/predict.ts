@@ -3,13 +3,10 @@ import { access } from 'node:fs/promises';
 import { classifySource } from '../../io/source.js';
 import { ConfigError } from '../../errors.js';
 import { decodePredictions, topScores } from '../../imagenet/decode-predictions.js';
-import { imagenetEvalTransform } from '../../imagenet/eval-transform.js';
-import { loadImage } from '../../imagenet/load-image.js';
-import { PREPROCESS_MODES, preprocessInput, type PreprocessMode } from '../../imagenet/preprocess-input.js';
 import { IMAGENET_CLASSES } from '../../imagenet/classes.js';
-import { checkOneOf } from '../../validate.js';
 import { BACKEND_OPTION, selectBackend } from '../backend.js';
-import { integerOption, PROGRAM, requiredOption, stringOption, type Command } from '../command.js';
+import { integerOption, PROGRAM, requiredOption, type Command } from '../command.js';
+import { IMAGE_INPUT_OPTIONS, imageInput, imageInputOptions } from '../images.js';
 import { writeLine } from '../io.js';
 import { buildModel, modelEntry } from '../models.js';
 import { loadWeightsWithProgress } from '../weights.js';
@@ -51,9 +48,7 @@ export const predictCommand: Command = {
   options: {
     weights: { type: 'string', value: '<file|url>', description: 'PyTorch state dict as .safetensors (required)' },
     top: { type: 'string', value: '<k>', description: 'classes to print per image (default: 5)' },
-    preprocess: { type: 'string', value: '<mode>', description: `input normalization: ${PREPROCESS_MODES.join(', ')} (default: torch)` },
-    crop: { type: 'string', value: '<n>', description: "center-crop side (default: the model's input size, 224)" },
-    resize: { type: 'string', value: '<n>', description: 'shorter side before cropping (default: crop·256/224, 256)' },
+    ...IMAGE_INPUT_OPTIONS,
     json: { type: 'boolean', description: 'print the predictions as JSON' },
     backend: BACKEND_OPTION,
   },
@@ -67,23 +62,18 @@ export const predictCommand: Command = {
     const entry = modelEntry(name, 'predict');
     const weights = requiredOption(values, 'weights', 'predict');
     const top = integerOption(values, 'top', 5, 'predict');
-    const mode = checkOneOf(stringOption(values, 'preprocess') ?? 'torch', PREPROCESS_MODES, `${PROGRAM} predict`, '--preprocess') as PreprocessMode;
-    const crop = integerOption(values, 'crop', entry.defaults.inputShape?.[0] ?? 224, 'predict');
-    const resize = integerOption(values, 'resize', Math.floor((crop * 256) / 224), 'predict');
-    if (resize < crop) throw new ConfigError(`${PROGRAM} predict: --resize (${resize}) must be at least --crop (${crop})`);
+    const input = imageInputOptions(values, entry, 'predict');
     await checkImages(images);
     await selectBackend(values, 'predict');
 
-    const model = buildModel(entry, { init: 'zeros', classifierActivation: 'linear', inputShape: [crop, crop, 3] });
+    const model = buildModel(entry, { init: 'zeros', classifierActivation: 'linear', inputShape: [input.crop, input.crop, 3] });
     try {
       await loadWeightsWithProgress(model, weights, io.stderr);
       const results: ImagePredictions[] = [];
       for (const image of images) {
-        const pixels = await loadImage(image);
-        const probs = tf.tidy(() => {
-          const x = preprocessInput(tf.expandDims(imagenetEvalTransform(pixels, { resize, crop }), 0), { mode });
-          return tf.softmax(model.predict(x) as tf.Tensor2D) as tf.Tensor2D;
-        });
+        const x = await imageInput(image, input);
+        const probs = tf.tidy(() => tf.softmax(model.predict(x) as tf.Tensor2D) as tf.Tensor2D);
+        x.dispose();
         try {
           results.push({ image, predictions: topClasses(probs, top)[0] });
         } finally {
