@@ -9,7 +9,9 @@
  * @module
  */
 export { exportOnnx, DEFAULT_EXPORT_ONNX_OPTIONS, ONNX_OPSETS } from './export.js';
-export type { ExportOnnxOptions } from './export.js';
+export type { ExportOnnxOptions, Int8ExportOnnxOptions } from './export.js';
+export { CALIBRATION_METHODS, DEFAULT_QUANTIZE_OPTIONS } from './quantize.js';
+export type { ActivationType, CalibrationMethod, OnnxQuantizeOptions } from './quantize.js';
 export { createOnnxSession, runOnnx } from './run.js';
 export type { OnnxRunOptions, OnnxSession } from './run.js';
 export type { OnnxLowering, OnnxLoweringContext, OnnxValue } from './lowering.js';

@@ -23,3 +23,4 @@ export { WEIGHT_LAYOUTS, type WeightLayout, type WeightLayoutName } from './weig
 export { loadKerasWeights, kerasWeightKey, type KerasWeightsSource, type KerasWeightData } from './load-keras.js';
 export { DEFAULT_LOAD_WEIGHTS_OPTIONS, type LoadWeightsOptions, type LoadReport, type WeightsProgress } from './load-options.js';
 export type { TensorMap } from './weight-source.js';
+export { withWeightsDtype, WEIGHTS_DTYPES, type WeightsDtype } from './weights-dtype.js';

@@ -3,7 +3,9 @@ import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { optimizeForInference } from '../../inference/optimize.js';
 import { BACKEND_OPTION, selectBackend } from '../backend.js';
-import { requiredOption, sizeOption, type Command } from '../command.js';
+import { PROGRAM, requiredOption, sizeOption, stringOption, type Command } from '../command.js';
+import { checkOneOf } from '../../validate.js';
+import { WEIGHTS_DTYPES, withWeightsDtype } from '../../weights/weights-dtype.js';
 import { nodeFileSystem } from '../file-system.js';
 import { writeLine } from '../io.js';
 import { buildModel, inputShapeFor, modelEntry } from '../models.js';
@@ -19,19 +21,27 @@ export const convertCommand: Command = {
     'The directory opens with tf.loadLayersModel in Node (nodeFileSystem from tfjs-resnet/node, or file:// with\n' +
     'tfjs-node) and in browsers (served over http). --optimize folds BatchNorm into the convolutions first\n' +
     '(inference only) and keeps to tfjs\'s own layer classes, so plain @tensorflow/tfjs loads a ResNet or Wide\n' +
-    'ResNet without tfjs-resnet; models with its custom layers (ResNeXt, SE, ResNet-D…) need it imported.',
+    'ResNet without tfjs-resnet; models with its custom layers (ResNeXt, SE, ResNet-D…) need it imported.\n' +
+    '--weights-dtype float16 or uint8 stores the weights in the manifest\'s quantization format, which\n' +
+    'tf.loadLayersModel expands back to float32 (accuracy cost: docs/guides/deployment-paths.md).',
   options: {
     weights: { type: 'string', value: '<file|url>', description: 'PyTorch state dict as .safetensors (required)' },
     out: { type: 'string', value: '<dir>', description: 'output directory, created if missing (required)' },
     optimize: { type: 'boolean', description: 'fold BatchNorm and fuse activations for inference (optimizeForInference)' },
     logits: { type: 'boolean', description: 'end with logits instead of softmax probabilities' },
     input: { type: 'string', value: '<HxW>', description: "fixed input height×width (default: the model's)" },
+    'weights-dtype': {
+      type: 'string',
+      value: '<dtype>',
+      description: `store weights as ${WEIGHTS_DTYPES.join(', ')} (default: float32); float16 halves, uint8 quarters weights.bin`,
+    },
     backend: BACKEND_OPTION,
   },
   positionals: { min: 1, max: 1 },
   examples: [
     'convert resnet50 --weights resnet50.safetensors --out web/resnet50',
     'convert resnet18 --weights https://example.com/resnet18.safetensors --out out/r18 --optimize --logits',
+    'convert resnet50 --weights resnet50.safetensors --out web/resnet50-f16 --optimize --weights-dtype float16',
   ],
   async run({ values, positionals, io }) {
     const name = positionals[0];
@@ -39,6 +49,7 @@ export const convertCommand: Command = {
     const weights = requiredOption(values, 'weights', 'convert');
     const out = requiredOption(values, 'out', 'convert');
     const hw = sizeOption(values, 'input', 'convert');
+    const dtype = checkOneOf(stringOption(values, 'weights-dtype') ?? 'float32', WEIGHTS_DTYPES, `${PROGRAM} convert`, '--weights-dtype');
     await selectBackend(values, 'convert');
     let model: tf.LayersModel = buildModel(entry, {
       init: 'zeros',
@@ -53,7 +64,7 @@ export const convertCommand: Command = {
         model.dispose();
         model = optimized;
       }
-      await model.save(nodeFileSystem(out));
+      await model.save(withWeightsDtype(nodeFileSystem(out), dtype));
       const files = ['model.json', 'weights.bin'];
       const sizes = await Promise.all(files.map(async (f) => (await stat(path.join(out, f))).size));
       writeLine(io.stdout, `wrote ${files.map((f, i) => `${path.join(out, f)} (${formatBytes(sizes[i])})`).join(', ')}`);
