@@ -356,23 +356,26 @@ export async function quantizeModelProto(proto: OnnxTypes.IModelProto, s: Quanti
   const removed = new Set<string>();
   const out: Node[] = [];
   const rename = (name: string): string => dequantized.get(name) ?? name;
+  /** A QuantizeLinear → DequantizeLinear pair after `y`, if it is quantized; its readers read the pair's output. */
+  const quantizeAfter = (y: string): void => {
+    const p = params.get(y);
+    if (p === undefined) return;
+    const q = fresh(`${y}/quantized`);
+    const dq = fresh(`${y}/dequantized`);
+    out.push(node('QuantizeLinear', [y, ...p.names], [q]), node('DequantizeLinear', [q, ...p.names], [dq]));
+    dequantized.set(y, dq);
+  };
+  const reluOf = new Map([...plan.folded].map(([relu, op]) => [op, relu]));
+  for (const input of graph.input ?? []) quantizeAfter(input.name ?? '');
   for (const n of graph.node ?? []) {
     if (plan.folded.has(n)) continue;
-    const folded = [...plan.folded].find(([, op]) => op === n)?.[0];
-    const outputs = folded === undefined ? [...(n.output ?? [])] : [...(folded.output ?? [])];
+    const outputs = [...((reluOf.get(n) ?? n).output ?? [])];
     let inputs = inputsOf(n).map(rename);
     if (plan.ops.has(n) && (n.opType === 'Conv' || n.opType === 'Gemm')) {
       inputs = weightInputs(n, inputs, params.get(inputsOf(n)[0])!.scale);
     }
     out.push({ ...n, input: inputs, output: outputs });
-    for (const y of outputs) {
-      const p = params.get(y);
-      if (p === undefined) continue;
-      const q = fresh(`${y}/quantized`);
-      const dq = fresh(`${y}/dequantized`);
-      out.push(node('QuantizeLinear', [y, ...p.names], [q]), node('DequantizeLinear', [q, ...p.names], [dq]));
-      dequantized.set(y, dq);
-    }
+    outputs.forEach(quantizeAfter);
   }
 
   /** The int8 weight and int32 bias of a Conv or Gemm, each behind a DequantizeLinear. */
