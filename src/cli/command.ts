@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.js';
+import { checkOneOf } from '../validate.js';
 import type { CliIo } from './io.js';
 
 /** One option of a command. @internal */
@@ -99,6 +100,11 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): { v
 export function stringOption(values: OptionValues, name: string): string | undefined {
   const v = values[name];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** A string option that must be one of `valid`, `fallback` when absent. @internal */
+export function choiceOption<T extends string>(values: OptionValues, name: string, valid: readonly T[], fallback: T, command: string): T {
+  return checkOneOf(stringOption(values, name) ?? fallback, valid, `${PROGRAM} ${command}`, `--${name}`);
 }
 
 /** A string option that must be given. @internal */

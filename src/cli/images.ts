@@ -6,8 +6,7 @@ import { imagenetEvalTransform } from '../imagenet/eval-transform.js';
 import { loadImage } from '../imagenet/load-image.js';
 import { PREPROCESS_MODES, preprocessInput, type PreprocessMode } from '../imagenet/preprocess-input.js';
 import type { RegisteredModel } from '../models/registry.js';
-import { checkOneOf } from '../validate.js';
-import { integerOption, PROGRAM, stringOption, type OptionSpec, type OptionValues } from './command.js';
+import { choiceOption, integerOption, PROGRAM, type OptionSpec, type OptionValues } from './command.js';
 
 /** How the CLI turns an image into a model input. @internal */
 export interface ImageInputOptions {
@@ -25,7 +24,7 @@ export const IMAGE_INPUT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 /** `--preprocess`, `--crop` and `--resize`, checked. @internal */
 export function imageInputOptions(values: OptionValues, entry: RegisteredModel, command: string): ImageInputOptions {
-  const mode = checkOneOf(stringOption(values, 'preprocess') ?? 'torch', PREPROCESS_MODES, `${PROGRAM} ${command}`, '--preprocess') as PreprocessMode;
+  const mode = choiceOption<PreprocessMode>(values, 'preprocess', PREPROCESS_MODES, 'torch', command);
   const crop = integerOption(values, 'crop', entry.defaults.inputShape?.[0] ?? 224, command);
   const resize = integerOption(values, 'resize', Math.floor((crop * 256) / 224), command);
   if (resize < crop) throw new ConfigError(`${PROGRAM} ${command}: --resize (${resize}) must be at least --crop (${crop})`);

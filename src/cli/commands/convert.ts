@@ -3,8 +3,7 @@ import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { optimizeForInference } from '../../inference/optimize.js';
 import { BACKEND_OPTION, selectBackend } from '../backend.js';
-import { PROGRAM, requiredOption, sizeOption, stringOption, type Command } from '../command.js';
-import { checkOneOf } from '../../validate.js';
+import { choiceOption, requiredOption, sizeOption, type Command } from '../command.js';
 import { WEIGHTS_DTYPES, withWeightsDtype } from '../../weights/weights-dtype.js';
 import { nodeFileSystem } from '../file-system.js';
 import { writeLine } from '../io.js';
@@ -49,7 +48,7 @@ export const convertCommand: Command = {
     const weights = requiredOption(values, 'weights', 'convert');
     const out = requiredOption(values, 'out', 'convert');
     const hw = sizeOption(values, 'input', 'convert');
-    const dtype = checkOneOf(stringOption(values, 'weights-dtype') ?? 'float32', WEIGHTS_DTYPES, `${PROGRAM} convert`, '--weights-dtype');
+    const dtype = choiceOption(values, 'weights-dtype', WEIGHTS_DTYPES, 'float32', 'convert');
     await selectBackend(values, 'convert');
     let model: tf.LayersModel = buildModel(entry, {
       init: 'zeros',
