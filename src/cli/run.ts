@@ -2,6 +2,7 @@ import { ConfigError, TfjsResnetError } from '../errors.js';
 import { didYouMean } from '../models/nearest-names.js';
 import { commandHelp, parseCommandArgs, PROGRAM, type Command } from './command.js';
 import { benchCommand } from './commands/bench.js';
+import { checkpointCommand } from './commands/checkpoint.js';
 import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { modelsCommand } from './commands/models.js';
@@ -10,7 +11,7 @@ import { summaryCommand } from './commands/summary.js';
 import { nodeCliIo, writeLine, type CliIo } from './io.js';
 
 /** The commands, in help order. */
-const COMMANDS: readonly Command[] = [summaryCommand, predictCommand, convertCommand, benchCommand, gradientsCommand, modelsCommand];
+const COMMANDS: readonly Command[] = [summaryCommand, predictCommand, convertCommand, checkpointCommand, benchCommand, gradientsCommand, modelsCommand];
 
 /**
  * Exit codes of {@link runCli}: 0 success, 1 a failure while working (a file
@@ -64,8 +65,9 @@ function findCommand(name: string): Command {
  *
  * Commands: `summary <model> [--input HxW] [--json]`, `predict <model>
  * <image...> --weights <file|url> [--top k]`, `convert <model> --weights
- * <file.safetensors> --out <dir> [--optimize]`, `bench <model>`,
- * `gradients`, `models`; `--help` on each.
+ * <file.pth|file.safetensors> --out <dir> [--optimize]`, `checkpoint
+ * <file.pth> [--out file.safetensors]`, `bench <model>`, `gradients`,
+ * `models`; `--help` on each.
  *
  * @param argv - the arguments, e.g. `['summary', 'resnet50', '--json']`.
  * @param io - where to write; the process's streams by default.

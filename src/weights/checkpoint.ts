@@ -234,7 +234,7 @@ function openSafetensorsCheckpoint(bytes: Uint8Array): LazyCheckpoint {
     decode(name) {
       const original = names.get(name);
       if (original === undefined) return fail(`no tensor named "${name}" in the file`);
-      return file.decode(original);
+      return file.decode(original, true);
     },
   };
 }
@@ -244,7 +244,20 @@ function openSafetensorsCheckpoint(bytes: Uint8Array): LazyCheckpoint {
  * tensors yet. @internal
  */
 export function openCheckpoint(bytes: Uint8Array, options: PyTorchCheckpointOptions = {}): LazyCheckpoint {
-  if (sniffFormat(bytes) === 'safetensors') return openSafetensorsCheckpoint(bytes);
+  const sniffed = sniffFormat(bytes);
+  if (sniffed === 'safetensors') return openSafetensorsCheckpoint(bytes);
+  if (sniffed === undefined) {
+    // Neither layout of torch.save: say what is wrong with it read as safetensors (e.g. truncated).
+    try {
+      return openSafetensorsCheckpoint(bytes);
+    } catch (e) {
+      if (!(e instanceof SafetensorsError)) throw e;
+      throw new SafetensorsError(
+        'the file is neither a PyTorch checkpoint (a torch.save zip archive or legacy file, both starting with ' +
+          `their magic bytes) nor a valid safetensors file: ${e.message}`,
+      );
+    }
+  }
   const { format, object } = readTorchFile(bytes);
   return openTorch(format, object, options);
 }
@@ -267,8 +280,8 @@ export function openCheckpoint(bytes: Uint8Array, options: PyTorchCheckpointOpti
  * @param options - which entry holds the weights ({@link PyTorchCheckpointOptions}).
  * @returns the tensors by cleaned key, with the format and what was picked and stripped.
  * @throws {@link PyTorchFileError} for a refused global, a truncated or
- *   inconsistent file, a compressed zip entry, or a file that is no checkpoint;
- *   {@link SafetensorsError} for a malformed safetensors file.
+ *   inconsistent torch.save file, a compressed zip entry, the pre-0.4 tar layout;
+ *   {@link SafetensorsError} for a malformed safetensors file or one of no known format.
  *
  * @example
  * ```ts
