@@ -7,6 +7,7 @@
  * @module
  */
 import { PyTorchFileError, SafetensorsError } from '../errors.js';
+import { listKeys } from './assign-weights.js';
 import type { PickleValue } from './pickle.js';
 import { readTorchFile, sniffFormat, type PyTorchFileFormat } from './pytorch-file.js';
 import { isTensorRef, materialise, PYTORCH_DTYPES, SAFETENSORS_OF, type PyTorchDType, type TensorRef } from './pytorch-tensors.js';
@@ -129,10 +130,8 @@ const fail = (message: string): never => {
   throw new PyTorchFileError(message);
 };
 
-function describeKeys(d: Map<PickleValue, PickleValue>): string {
-  const keys = [...d.keys()].slice(0, 8).map((k) => (typeof k === 'string' ? JSON.stringify(k) : String(k)));
-  return keys.length === 0 ? 'none' : `${keys.join(', ')}${d.size > 8 ? ', ...' : ''}`;
-}
+const describeKeys = (d: Map<PickleValue, PickleValue>): string =>
+  d.size === 0 ? 'none' : listKeys([...d.keys()].map((k) => (typeof k === 'string' ? k : String(k))));
 
 /** timm's choice of the state dict inside a checkpoint object. */
 function pick(object: PickleValue, checkpointKey: string, useEma: boolean): { dict: PickleValue; picked: string | undefined } {

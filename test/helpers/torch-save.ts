@@ -4,6 +4,7 @@
 // _orig_mod. prefixes, big-endian archives, ZIP64, ResNet-50-sized files).
 // The reader itself is checked against files written by real PyTorch
 // (test/fixtures/pth); this writer is never used by the library.
+import { crc32 } from 'node:zlib';
 import { SAFETENSORS_OF, elementBytes, type PyTorchDType } from '../../src/weights/pytorch-tensors.js';
 import { encodeTensorBytes } from '../../src/weights/tensor-bytes.js';
 
@@ -148,22 +149,6 @@ function pickle(value: SaveValue, legacy: boolean, storages: Storage[], bigEndia
   write(value);
   out.push(0x2e);
   return out.concat();
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** Options of {@link torchSave}. */
