@@ -390,7 +390,19 @@ export interface LazySafetensorsFile {
    * Decodes one tensor (a fresh array each call); throws {@link SafetensorsError} for an unknown name.
    * With `keepFloat64`, an F64 tensor's data is a `Float64Array` of the exact values instead of float32.
    */
-  decode(name: string, keepFloat64?: boolean): SafetensorsTensor | { dtype: 'F64'; shape: number[]; data: Float64Array };
+  decode(
+    name: string,
+    keepFloat64?: boolean,
+  ):
+    | SafetensorsTensor
+    | {
+        /** An F64 tensor read with `keepFloat64`. */
+        dtype: 'F64';
+        /** The tensor's shape, row-major. */
+        shape: number[];
+        /** The exact float64 values. */
+        data: Float64Array;
+      };
 }
 
 /**
