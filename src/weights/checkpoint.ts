@@ -164,7 +164,7 @@ function clean(key: string, stripped: Set<string>): string {
   return key;
 }
 
-function openTorch(format: 'zip' | 'legacy', object: PickleValue, options: PyTorchCheckpointOptions): LazyCheckpoint {
+function openTorch(format: 'zip' | 'legacy' | 'tar', object: PickleValue, options: PyTorchCheckpointOptions): LazyCheckpoint {
   const checkpointKey = options.checkpointKey ?? DEFAULT_CHECKPOINT_OPTIONS.checkpointKey;
   const useEma = options.useEma ?? DEFAULT_CHECKPOINT_OPTIONS.useEma;
   if (typeof checkpointKey !== 'string') fail(`checkpointKey must be a string ('auto', '' or an entry name), got ${typeof checkpointKey}`);
@@ -252,8 +252,8 @@ export function openCheckpoint(bytes: Uint8Array, options: PyTorchCheckpointOpti
     } catch (e) {
       if (!(e instanceof SafetensorsError)) throw e;
       throw new SafetensorsError(
-        'the file is neither a PyTorch checkpoint (a torch.save zip archive or legacy file, both starting with ' +
-          `their magic bytes) nor a valid safetensors file: ${e.message}`,
+        'the file is neither a PyTorch checkpoint (a torch.save zip archive, legacy file or tar archive, each starting with ' +
+          `its magic bytes) nor a valid safetensors file: ${e.message}`,
       );
     }
   }
@@ -263,7 +263,8 @@ export function openCheckpoint(bytes: Uint8Array, options: PyTorchCheckpointOpti
 
 /**
  * Reads a PyTorch checkpoint — a `torch.save` file (`.pth`, `.pt`, `.th`;
- * zip format of PyTorch ≥ 1.6 or the legacy format before it) or a
+ * zip format of PyTorch ≥ 1.6, the legacy format before it, or the tar
+ * layout before 0.4) or a
  * safetensors file, told apart by the bytes — safely: its pickle is read by a
  * restricted unpickler that builds only plain data and tensors, and refuses
  * every other global (`os.system`, a pickled `nn.Module` class, ...) without
@@ -279,7 +280,7 @@ export function openCheckpoint(bytes: Uint8Array, options: PyTorchCheckpointOpti
  * @param options - which entry holds the weights ({@link PyTorchCheckpointOptions}).
  * @returns the tensors by cleaned key, with the format and what was picked and stripped.
  * @throws {@link PyTorchFileError} for a refused global, a truncated or
- *   inconsistent torch.save file, a compressed zip entry, the pre-0.4 tar layout;
+ *   inconsistent torch.save file, a compressed zip entry;
  *   {@link SafetensorsError} for a malformed safetensors file or one of no known format.
  *
  * @example
