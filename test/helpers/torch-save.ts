@@ -64,6 +64,13 @@ class Bytes {
 
 interface Storage { key: string; tensor: SaveTensor; bytes: Uint8Array }
 
+/** The strides of a contiguous row-major tensor. */
+function rowMajorStrides(shape: readonly number[]): number[] {
+  const strides = shape.map(() => 1);
+  for (let d = shape.length - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
+  return strides;
+}
+
 /** Pickles `value` (protocol 2); tensors become `_rebuild_tensor_v2` calls on persistent storages. */
 function pickle(value: SaveValue, format: 'zip' | 'legacy' | 'tar', storages: Storage[], bigEndian: boolean): Uint8Array {
   const legacy = format === 'legacy';
@@ -129,13 +136,7 @@ function pickle(value: SaveValue, format: 'zip' | 'legacy' | 'tar', storages: St
       out.push(0x28);
       for (const d of v.shape) int(d);
       out.push(0x74, 0x28);
-      let stride = 1;
-      const strides = v.shape.map(() => 0);
-      for (let i = v.shape.length - 1; i >= 0; i--) {
-        strides[i] = stride;
-        stride *= v.shape[i];
-      }
-      for (const s of strides) int(s);
+      for (const s of rowMajorStrides(v.shape)) int(s);
       out.push(0x74, 0x89);
       global('collections', 'OrderedDict');
       out.push(0x29, 0x52); // OrderedDict()
@@ -260,13 +261,7 @@ function tarFile(pkl: Uint8Array, storages: Storage[]): Uint8Array {
     te.u32(shape.length);
     te.u32(0);
     for (const d of shape) te.u64(d);
-    let stride = 1;
-    const strides = shape.map(() => 0);
-    for (let d = shape.length - 1; d >= 0; d--) {
-      strides[d] = stride;
-      stride *= shape[d];
-    }
-    for (const d of strides) te.u64(d);
+    for (const d of rowMajorStrides(shape)) te.u64(d);
     te.u64(0);
   });
   const out = new Bytes();
