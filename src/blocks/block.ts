@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_STYLE, RESNET_STYLES, styleSpec, type ResNetStyle, type StyleSpec } from './style.js';
 import { LayerCache } from './layer-cache.js';
 import type { WeightInit } from './init.js';
-import { channelsOf, checkInteger, checkOneOf, checkRate } from '../validate.js';
+import { channelsOf, checkInteger, checkOneOf, checkRate, describe } from '../validate.js';
 import { ConfigError, ShapeError } from '../errors.js';
 
 /**
@@ -128,7 +128,26 @@ export function defineBlock<A extends BlockArgs>(
   expansion: number,
   create: (args: A) => Block,
 ): BlockFactory<A> {
-  return Object.assign((args: A) => create(args), { kind, expansion });
+  if (typeof kind !== 'string' || kind.length === 0) {
+    throw new ConfigError(`defineBlock: kind must be a non-empty string such as 'res2net_bottleneck', got ${describe(kind)}`);
+  }
+  if (typeof expansion !== 'number' || !Number.isInteger(expansion) || expansion < 1) {
+    throw new ConfigError(`defineBlock("${kind}"): expansion must be a positive integer (output channels per unit of filters), got ${describe(expansion)}`);
+  }
+  if (typeof create !== 'function') {
+    throw new ConfigError(`defineBlock("${kind}"): create must be a function from block arguments to a Block, got ${describe(create)}`);
+  }
+  const factory = (args: A): Block => {
+    const block = create(args);
+    // The declared expansion is what stage() and resnet(config) count channels with.
+    if (block.outChannels !== args.filters * expansion) {
+      throw new ConfigError(
+        `${kind} block "${block.name}": has ${block.outChannels} output channels for filters ${args.filters}, but its block type declares expansion ${expansion} (filters × ${expansion} = ${args.filters * expansion}); make outChannels filters × expansion or declare the right expansion in defineBlock`,
+      );
+    }
+    return block;
+  };
+  return Object.assign(factory, { kind, expansion });
 }
 
 /** The resolved, validated common arguments of a block. @internal */

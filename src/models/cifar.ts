@@ -8,7 +8,7 @@ import { head } from './head.js';
 import { setModelInfo, type FeatureLevel } from './model-info.js';
 import type { ResNetOptions } from './options.js';
 import { resolveOptions } from './resnet.js';
-import { linearDropPathRates } from './stage-plan.js';
+import { planStages } from './stage-plan.js';
 import type { ModelCatalog } from './catalogs/define.js';
 import { ConfigError } from '../errors.js';
 import { checkBoolean, describe } from '../validate.js';
@@ -112,30 +112,30 @@ export function cifarResnet(depth: number, options: CifarResNetOptions = {}): tf
   const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
   const blockArgs: Partial<BasicBlockArgs> = { shortcut: plain ? 'none' : 'padChannels' };
   if (options.zeroInitLastBn !== undefined) blockArgs.zeroInitLastBn = o.zeroInitLastBn;
-  const dropPathRates = linearDropPathRates(CIFAR_WIDTHS.map(() => n), o.dropPathRate);
+  const plan = planStages({ layers: CIFAR_WIDTHS.map(() => n), strides: CIFAR_WIDTHS.map((_, i) => (i === 0 ? 1 : 2)), stemStride: 1, outputStride: o.outputStride, dropPathRate: o.dropPathRate });
 
+  // Every block is made (and so validated) before any layer is built.
+  const stages = plan.map((step, i) =>
+    stage({
+      block: basicBlock,
+      filters: CIFAR_WIDTHS[i],
+      blocks: n,
+      stride: step.stride,
+      name: spec.stageName(i),
+      style: o.style,
+      init: o.init,
+      blockArgs,
+      dropPathRates: o.dropPathRate > 0 ? step.blocks.map((b) => b.dropPathRate) : undefined,
+    }),
+  );
   const input = tf.input({ shape: o.inputShape, name: 'input' });
   const width = CIFAR_WIDTHS[0];
   const names = spec.stem;
   let x = convBn(input, { filters: width, kernelSize: 3, conv: names.conv, bn: names.bn, act: names.act }, ctx);
   const features: FeatureLevel[] = [{ name: 'act1', channels: width, reduction: 1, layer: names.act }];
-  let reduction = 1;
-  CIFAR_WIDTHS.forEach((filters, i) => {
-    const stride = i === 0 ? 1 : 2;
-    const st = stage({
-      block: basicBlock,
-      filters,
-      blocks: n,
-      stride,
-      name: spec.stageName(i),
-      style: o.style,
-      init: o.init,
-      blockArgs,
-      dropPathRates: o.dropPathRate > 0 ? dropPathRates[i] : undefined,
-    });
+  stages.forEach((st, i) => {
     x = st.apply(x);
-    reduction *= stride;
-    features.push({ name: `layer${i + 1}`, channels: filters, reduction, layer: x.sourceLayer.name });
+    features.push({ name: `layer${i + 1}`, channels: st.outChannels, reduction: plan[i].reduction, layer: x.sourceLayer.name });
   });
   const output = head(x, o, ctx);
   const model = tf.model({ inputs: input, outputs: output, name: o.name });

@@ -6,7 +6,7 @@ import { LayerCache } from '../blocks/layer-cache.js';
 import { RESNET_STYLES, styleSpec } from '../blocks/style.js';
 import { stage } from '../stages/stage.js';
 import { stem, type StemType } from './stem.js';
-import { linearDropPathRates, resolveStagePlan } from './stage-plan.js';
+import { planStages, resolveStagePlan } from './stage-plan.js';
 import { head } from './head.js';
 import { DEFAULT_OPTIONS, type ResNetOptions } from './options.js';
 import { setModelInfo, type FeatureLevel } from './model-info.js';
@@ -154,50 +154,38 @@ export function buildResNet(config: ResNetConfig, options: ResNetOptions): tf.La
   const where = `resnet "${o.name}"`;
   const factory = resolveBlockFactory(config.block, where);
   const { layers, widths, strides, stemWidth, stemType } = resolveStagePlan(config, where, (i) => (i === 0 ? 1 : 2));
-  const n = layers.length;
-  const dilate = resolveDilation(config.replaceStrideWithDilation, options.outputStride, strides, where);
+  const dilate = resolveDilation(config.replaceStrideWithDilation, options.outputStride, { strides, layers }, where);
+  const plan = planStages({ layers, strides, stemStride: 4, outputStride: o.outputStride, dilate, dropPathRate: o.dropPathRate });
 
-  const dropPathRates = linearDropPathRates(layers, o.dropPathRate);
   const blockArgs: Record<string, unknown> = { ...config.blockArgs };
   if (options.zeroInitLastBn !== undefined) blockArgs.zeroInitLastBn = o.zeroInitLastBn;
 
   const spec = styleSpec(o.style);
+  // Every block is made (and so validated) before any layer is built.
+  const stages = plan.map((step, i) =>
+    stage({
+      block: factory,
+      filters: widths[i],
+      blocks: layers[i],
+      stride: step.stride,
+      dilation: step.dilation,
+      firstDilation: step.dilationBefore,
+      name: spec.stageName(i),
+      style: o.style,
+      init: o.init,
+      blockArgs,
+      dropPathRates: o.dropPathRate > 0 ? step.blocks.map((b) => b.dropPathRate) : undefined,
+    }),
+  );
   const ctx = { spec, init: o.init, cache: new LayerCache() };
   const input = tf.input({ shape: o.inputShape, name: 'input' });
   const s = stem(input, { width: stemWidth, type: stemType }, ctx);
   const features: FeatureLevel[] = [{ name: 'act1', channels: stemWidth, reduction: 2, layer: spec.stem.act }];
   let x = s.pooled;
-  let reduction = 4;
-  let dilation = 1;
-  for (let i = 0; i < n; i++) {
-    const previousDilation = dilation;
-    let stride = strides[i];
-    if (dilate[i]) {
-      dilation *= stride;
-      stride = 1;
-    }
-    const st = stage({
-      block: factory,
-      filters: widths[i],
-      blocks: layers[i],
-      stride,
-      dilation,
-      firstDilation: previousDilation,
-      name: spec.stageName(i),
-      style: o.style,
-      init: o.init,
-      blockArgs,
-      dropPathRates: o.dropPathRate > 0 ? dropPathRates[i] : undefined,
-    });
+  stages.forEach((st, i) => {
     x = st.apply(x);
-    reduction *= stride;
-    features.push({
-      name: `layer${i + 1}`,
-      channels: st.outChannels,
-      reduction,
-      layer: x.sourceLayer.name,
-    });
-  }
+    features.push({ name: `layer${i + 1}`, channels: st.outChannels, reduction: plan[i].reduction, layer: x.sourceLayer.name });
+  });
   const output = head(x, o, ctx);
   const model = tf.model({ inputs: input, outputs: output, name: o.name });
   setModelInfo(model, { style: o.style, features });
@@ -205,40 +193,32 @@ export function buildResNet(config: ResNetConfig, options: ResNetOptions): tf.La
 }
 
 /**
- * Per stage: whether its stride becomes dilation. From
- * `replaceStrideWithDilation` (stages after the first) or from the output
- * stride by timm's rule (a stage dilates once the stride so far, 4 after the
- * stem, has reached the output stride); the two must not disagree.
+ * Per stage, whether its stride becomes dilation when
+ * `replaceStrideWithDilation` (stages after the first) gives it; `undefined`
+ * leaves it to the output stride ({@link planStages}, timm's rule). Both
+ * given (`outputStride` other than 32) must agree.
  */
 function resolveDilation(
   replace: unknown,
-  outputStride: unknown,
-  strides: number[],
+  outputStride: ResNetOptions['outputStride'],
+  net: { strides: number[]; layers: number[] },
   where: string,
-): boolean[] {
-  const n = strides.length;
-  let fromReplace: boolean[] | undefined;
-  if (replace !== undefined) {
-    if (!Array.isArray(replace) || replace.length > n - 1 || !replace.every((d) => typeof d === 'boolean')) {
-      throw new ConfigError(
-        `${where}: replaceStrideWithDilation must be an array of at most ${n - 1} booleans (one per stage after the first), got ${describe(replace)}`,
-      );
-    }
-    fromReplace = strides.map((_, i) => i > 0 && replace[i - 1] === true);
+): boolean[] | undefined {
+  if (replace === undefined) return undefined;
+  const n = net.strides.length;
+  if (!Array.isArray(replace) || replace.length > n - 1 || !replace.every((d) => typeof d === 'boolean')) {
+    throw new ConfigError(
+      `${where}: replaceStrideWithDilation must be an array of at most ${n - 1} booleans (one per stage after the first), got ${describe(replace)}`,
+    );
   }
-  if (outputStride === undefined || outputStride === 32) {
-    return fromReplace ?? strides.map(() => false);
-  }
-  let netStride = 4;
-  const fromStride = strides.map((st) => {
-    if (netStride >= (outputStride as number)) return st !== 1;
-    netStride *= st;
-    return false;
-  });
-  if (fromReplace !== undefined && fromReplace.some((d, i) => d !== fromStride[i])) {
+  const fromReplace = net.strides.map((_, i) => i > 0 && replace[i - 1] === true);
+  if (outputStride === undefined || outputStride === 32) return fromReplace;
+  const byRule = planStages({ ...net, stemStride: 4, outputStride, dropPathRate: 0 });
+  const fromStride = byRule.map((step) => step.dilation !== step.dilationBefore);
+  if (fromReplace.some((d, i) => d !== fromStride[i])) {
     throw new ConfigError(
       `${where}: outputStride ${outputStride} and replaceStrideWithDilation ${describe(replace)} disagree; give one of them`,
     );
   }
-  return fromStride;
+  return fromReplace;
 }

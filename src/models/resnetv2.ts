@@ -16,7 +16,8 @@ import { setModelInfo, type FeatureLevel } from './model-info.js';
 import { resolveOptions } from './resnet.js';
 import type { ResNetOptions } from './options.js';
 import { deepStemWidths, type StemType } from './stem.js';
-import { linearDropPathRates, resolveStagePlan } from './stage-plan.js';
+import { planStages, resolveStagePlan } from './stage-plan.js';
+import { stage } from '../stages/stage.js';
 import type { ModelCatalog } from './catalogs/define.js';
 import { ConfigError } from '../errors.js';
 import { checkOneOf, describe } from '../validate.js';
@@ -253,60 +254,52 @@ export function resnetV2(config: ResNetV2Config, options: ResNetOptions = {}): t
   const layout = layoutOf(o.style);
   const c = resolveConfig(config, layout, where);
   const { spec } = layout;
-  const n = c.layers.length;
 
-  // Where strides become dilation (timm's output_stride rule), per stage:
-  // the dilation before and after the stage's strided block.
-  let netStride = 4;
-  let dilation = 1;
-  const plan = c.strides.map((s) => {
-    const before = dilation;
-    let stride = s;
-    if (netStride >= o.outputStride && s > 1) {
-      dilation *= s;
-      stride = 1;
-    } else {
-      netStride *= s;
-    }
-    return { stride, before, after: dilation };
+  const stridedBlock = layout.strideOn;
+  const plan = planStages({ layers: c.layers, strides: c.strides, stemStride: 4, outputStride: o.outputStride, dropPathRate: o.dropPathRate, stridedBlock });
+
+  let subsamples = 0;
+  // Every block is made (and so validated) before any layer is built.
+  const stages = plan.map((step, i) => {
+    const stageName = spec.stageName(i);
+    const strided = stridedBlock === 'first' ? 0 : c.layers[i] - 1;
+    return stage({
+      block: c.factory,
+      filters: c.widths[i],
+      blocks: c.layers[i],
+      stride: step.stride,
+      dilation: step.dilation,
+      firstDilation: step.dilationBefore,
+      stridedBlock,
+      name: stageName,
+      blockName: (j) => spec.blockName(stageName, j),
+      style: o.style,
+      init: o.init,
+      blockArgs: {
+        ...config.blockArgs,
+        ...(options.zeroInitLastBn !== undefined ? { zeroInitLast: o.zeroInitLastBn } : {}),
+        shortcut: c.shortcut,
+      },
+      // timm projects in each stage's first block (the basic block only
+      // when the shape changes), Keras in each stack's first block; Keras
+      // subsamples an unprojected strided shortcut with a named 1×1 max pool.
+      blockArgsAt: (j) => ({
+        projection: j === 0 ? (c.factory === preactBasicBlock && stridedBlock === 'first' ? undefined : true) : false,
+        ...(j === strided && j !== 0 && step.stride > 1 ? { subsampleName: layout.subsample(subsamples++) } : {}),
+      }),
+      dropPathRates: step.blocks.map((block) => block.dropPathRate),
+    });
   });
-  const dropPathRates = linearDropPathRates(c.layers, o.dropPathRate);
-
   const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
   const input = tf.input({ shape: o.inputShape, name: 'input' });
   const s = v2Stem(input, c.stemWidth, c.stemType, layout, ctx);
   const stemName = s.feature.sourceLayer.name;
   const features: FeatureLevel[] = [{ name: stemName, channels: c.stemWidth, reduction: 2, layer: stemName }];
   let x = s.pooled;
-  let reduction = 4;
-  let subsamples = 0;
-  for (let i = 0; i < n; i++) {
-    const stageName = spec.stageName(i);
-    const { stride, before, after } = plan[i];
-    const strided = layout.strideOn === 'first' ? 0 : c.layers[i] - 1;
-    for (let j = 0; j < c.layers[i]; j++) {
-      const args: PreactBlockArgs = {
-        ...config.blockArgs,
-        ...(options.zeroInitLastBn !== undefined ? { zeroInitLast: o.zeroInitLastBn } : {}),
-        filters: c.widths[i],
-        stride: j === strided ? stride : 1,
-        firstDilation: j <= strided ? before : after,
-        dilation: j < strided ? before : after,
-        // timm projects in each stage's first block (the basic block only
-        // when the shape changes), Keras in each stack's first block.
-        projection: j === 0 ? (c.factory === preactBasicBlock && layout.strideOn === 'first' ? undefined : true) : false,
-        shortcut: c.shortcut,
-        name: spec.blockName(stageName, j),
-        style: o.style,
-        init: o.init,
-        dropPathRate: dropPathRates[i][j],
-      };
-      if (j === strided && j !== 0 && stride > 1) args.subsampleName = layout.subsample(subsamples++);
-      x = c.factory(args).apply(x);
-    }
-    reduction *= stride;
-    features.push({ name: stageName, channels: x.shape[3] as number, reduction, layer: x.sourceLayer.name });
-  }
+  stages.forEach((st, i) => {
+    x = st.apply(x);
+    features.push({ name: st.name, channels: x.shape[3] as number, reduction: plan[i].reduction, layer: x.sourceLayer.name });
+  });
   x = relu(batchNorm(x, layout.postBn, ctx), layout.postAct, ctx);
   const output = head(x, o, ctx);
   const model = tf.model({ inputs: input, outputs: output, name: o.name });
