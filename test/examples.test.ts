@@ -18,6 +18,7 @@ const EXPECTED: Record<string, RegExp> = {
   degradation: /\| resnet20 \|/,
   main: /forward pass, batch 1, 224×224: \d+ ms/,
   'new-block-type': /ecaresnet50d: 25,576,350 trainable parameters/,
+  res2net: /res2net50_26w_4s: 25,699,120 trainable parameters/,
 };
 const examples = readdirSync(path.join(root, 'examples'))
   .filter((f) => f.endsWith('.ts'))

@@ -150,15 +150,33 @@ export function defineBlock<A extends BlockArgs>(
   return Object.assign(factory, { kind, expansion });
 }
 
-/** The resolved, validated common arguments of a block. @internal */
+/**
+ * The common arguments of a block, validated and with their defaults filled
+ * in by {@link resolveBlockArgs}; a {@link BaseBlock} holds them as `args`.
+ *
+ * @example
+ * ```ts
+ * const resolved: ResolvedBlockArgs = resolveBlockArgs('my', { filters: 64 });
+ * resolved.name; // 'my_block_1'
+ * resolved.spec.conv(resolved.name, 1); // 'my_block_1.conv1'
+ * ```
+ */
 export interface ResolvedBlockArgs {
+  /** {@link BlockArgs.filters}. */
   readonly filters: number;
+  /** {@link BlockArgs.stride}. */
   readonly stride: number;
+  /** {@link BlockArgs.dilation}. */
   readonly dilation: number;
+  /** {@link BlockArgs.firstDilation}. */
   readonly firstDilation: number;
+  /** {@link BlockArgs.dropPathRate}. */
   readonly dropPathRate: number;
+  /** {@link BlockArgs.name}: the prefix of the block's layer names. */
   readonly name: string;
+  /** The build and naming rules of {@link BlockArgs.style}. */
   readonly spec: StyleSpec;
+  /** {@link BlockArgs.init}. */
   readonly init: WeightInit;
 }
 
@@ -172,9 +190,15 @@ export function uniqueName(kind: string): string {
 }
 
 /**
- * Validates the common block arguments and fills in their defaults; throws a
- * {@link ConfigError} naming the block and the argument.
- * @internal
+ * Validates the common block arguments ({@link BlockArgs}) and fills in
+ * their defaults (an unnamed block gets a unique name such as
+ * `<kind>_block_3`); throws a {@link ConfigError} naming the block and the
+ * argument. A block type's factory calls it first.
+ *
+ * @example
+ * ```ts
+ * const myBlock = defineBlock('my', 1, (args: BlockArgs) => new MyBlock(resolveBlockArgs('my', args)));
+ * ```
  */
 export function resolveBlockArgs(kind: string, args: BlockArgs): ResolvedBlockArgs {
   const name = args.name ?? uniqueName(`${kind}_block`);
@@ -194,26 +218,63 @@ export function resolveBlockArgs(kind: string, args: BlockArgs): ResolvedBlockAr
 }
 
 /**
- * Shared machinery of the built-in blocks: resolved args, the layer cache
- * and the `Block` surface. Subclasses implement `build`.
- * @internal
+ * The base class of blocks: holds the resolved arguments and the block's
+ * {@link LayerCache}, and gives the {@link Block} surface (`kind`, `name`,
+ * `outChannels`, `stride`, `layers`). A subclass implements `apply`, making
+ * its layers through the cache (the units of `conv-bn` do) so that applying
+ * the block again shares them, and checks its input with `inputChannels`.
+ *
+ * @example
+ * ```ts
+ * class DoubleConvBlock extends BaseBlock {
+ *   constructor(args: ResolvedBlockArgs, private readonly residual: ResolvedResidual) {
+ *     super('double_conv', args, args.filters);
+ *   }
+ *   apply(x: tf.SymbolicTensor): tf.SymbolicTensor {
+ *     const inChannels = this.inputChannels(x);
+ *     const { spec, name, filters, stride } = this.args;
+ *     const ctx = { spec, init: this.args.init, cache: this.cache };
+ *     return residualFrame(x, {
+ *       inChannels, outChannels: filters, convCount: 2, block: this.args, residual: this.residual,
+ *       main: (input) => {
+ *         const y = convBn(input, { filters, kernelSize: 3, stride, conv: spec.conv(name, 1), bn: spec.bn(name, 1), act: spec.act(name, 1) }, ctx);
+ *         return convBn(y, { filters, kernelSize: 3, conv: spec.conv(name, 2), bn: spec.bn(name, 2) }, ctx);
+ *       },
+ *     }, ctx);
+ *   }
+ * }
+ * const doubleConv = defineBlock('double_conv', 1, (args: ResidualBlockArgs) =>
+ *   new DoubleConvBlock(resolveBlockArgs('double_conv', args), resolveResidual(args, 'double_conv block')));
+ * ```
  */
 export abstract class BaseBlock implements Block {
+  /** The prefix of the block's layer names. */
   readonly name: string;
+  /** The block's stride. */
   readonly stride: number;
+  /** The block's layers by name, made on the first `apply` and reused after. */
   protected readonly cache = new LayerCache();
+  /** The block's validated arguments. */
   protected readonly args: ResolvedBlockArgs;
+  /** The block type, e.g. `'bottleneck'`. */
+  readonly kind: string;
+  /** Channels of the block's output. */
+  readonly outChannels: number;
 
-  constructor(
-    readonly kind: string,
-    args: ResolvedBlockArgs,
-    readonly outChannels: number,
-  ) {
+  /**
+   * @param kind - the block type (as in {@link defineBlock})
+   * @param args - the resolved arguments ({@link resolveBlockArgs})
+   * @param outChannels - channels of the block's output: `args.filters × expansion`
+   */
+  constructor(kind: string, args: ResolvedBlockArgs, outChannels: number) {
+    this.kind = kind;
     this.args = args;
     this.name = args.name;
     this.stride = args.stride;
+    this.outChannels = outChannels;
   }
 
+  /** The layers created so far (empty before the first `apply`). */
   get layers(): tf.layers.Layer[] {
     return this.cache.all();
   }
@@ -237,5 +298,6 @@ export abstract class BaseBlock implements Block {
     return channels;
   }
 
+  /** Applies the block to an NHWC symbolic tensor of known channels. */
   abstract apply(x: tf.SymbolicTensor): tf.SymbolicTensor;
 }

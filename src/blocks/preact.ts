@@ -182,7 +182,7 @@ class PreactBlock extends BaseBlock {
     // creates `_0_conv` before `_1_conv`.
     let shortcut = x;
     if (projection) {
-      const pooled = this.own.shortcut === 'avgPool' ? avgPoolDown(preact, stride, dilation, n.shortcutPool(name), ctx) : preact;
+      const pooled = this.own.shortcut === 'avgPool' ? avgPoolDown(preact, { stride, dilation, name: n.shortcutPool(name) }, ctx) : preact;
       const convStride = this.own.shortcut === 'avgPool' ? 1 : stride;
       shortcut = conv(pooled, { filters: out, kernelSize: 1, stride: convStride, conv: n.shortcutConv(name) }, ctx);
     } else if (stride > 1) {

@@ -94,7 +94,7 @@ export function avgDown(
   ctx: UnitContext,
 ): tf.SymbolicTensor {
   const { spec } = ctx;
-  const y = avgPoolDown(x, stride, dilation, spec.avgDownPool(name), ctx);
+  const y = avgPoolDown(x, { stride, dilation, name: spec.avgDownPool(name) }, ctx);
   const z = conv(y, { filters, kernelSize: 1, conv: spec.avgDownConv(name) }, ctx);
   return batchNorm(z, spec.avgDownBn(name), ctx);
 }

@@ -23,10 +23,19 @@ export const DEFAULT_STYLE: ResNetStyle = 'torchvision';
  * The names of the layers of one residual block (given its prefix), of the
  * stem and of the head, in a style. Layer names are how weights are matched:
  * torchvision-style names are PyTorch module paths (`layer1.0.conv1`), so a
- * state-dict key is `<layer name>.<parameter>`.
- * @internal
+ * state-dict key is `<layer name>.<parameter>`. A new block type names its
+ * layers through it (`spec.conv(name, 1)`, `spec.sub(name, 'convs')`), so it
+ * follows the style chosen for the network.
+ *
+ * @example
+ * ```ts
+ * const spec = styleSpec('torchvision');
+ * spec.conv('layer1.0', 2); // 'layer1.0.conv2'
+ * styleSpec('keras').conv('conv2_block1', 2); // 'conv2_block1_2_conv'
+ * ```
  */
 export interface StyleSpec {
+  /** The style. */
   readonly name: ResNetStyle;
   /** Convolutions carry a bias (Keras) or not (torchvision: BN follows). */
   readonly convBias: boolean;
@@ -45,11 +54,17 @@ export interface StyleSpec {
   readonly shortcutFirst: boolean;
   /** Initializer of convolution kernels. */
   readonly convInit: 'kaimingFanOut' | 'glorotUniform';
+  /** The name of stage `index` (from 0): `layer1` …, `conv2` …. */
   stageName(index: number): string;
+  /** The name of block `index` (from 0) of a stage: `layer1.0`, `conv2_block1`. */
   blockName(stage: string, index: number): string;
+  /** The i-th convolution of a block (from 1): `<block>.conv<i>`, `<block>_<i>_conv`. */
   conv(block: string, i: number): string;
+  /** The i-th BatchNorm of a block: `<block>.bn<i>`, `<block>_<i>_bn`. */
   bn(block: string, i: number): string;
+  /** The i-th ReLU of a block: `<block>.act<i>`, `<block>_<i>_relu`. */
   act(block: string, i: number): string;
+  /** The ZeroPadding2D before a convolution or pool of that name: `<conv>_pad`. */
   pad(convName: string): string;
   /** A sub-module name: `<prefix>.<part>` (torchvision) or `<prefix>_<part>` (Keras). */
   sub(prefix: string, part: string): string;
@@ -57,23 +72,34 @@ export interface StyleSpec {
   attention(block: string): string;
   /** The stochastic-depth layer of a block: timm's `<block>.drop_path`. */
   dropPath(block: string): string;
+  /** A block's shortcut: `<block>.downsample`, `<block>_0`. */
   shortcut(block: string): string;
+  /** The projection shortcut's convolution: `<shortcut>.0`, `<shortcut>_conv`. */
   shortcutConv(shortcut: string): string;
+  /** The projection shortcut's BatchNorm: `<shortcut>.1`, `<shortcut>_bn`. */
   shortcutBn(shortcut: string): string;
   /** ResNet-D average-pool shortcut: pool, conv, BN (timm's `downsample.0/.1/.2`). */
   avgDownPool(shortcut: string): string;
+  /** ResNet-D average-pool shortcut's convolution. */
   avgDownConv(shortcut: string): string;
+  /** ResNet-D average-pool shortcut's BatchNorm. */
   avgDownBn(shortcut: string): string;
+  /** A block's residual addition: `<block>.add`, `<block>_add`. */
   add(block: string): string;
+  /** A block's output ReLU: timm's `<block>.act<convCount>`, Keras's `<block>_out`. */
   out(block: string, convCount: number): string;
+  /** The stem's layers: convolution, BatchNorm, ReLU, the max pool's padding and the max pool. */
   readonly stem: { conv: string; bn: string; act: string; poolPad: string; pool: string };
   /**
    * The i-th module of a deep stem (timm's `conv1` Sequential: 0 conv, 1 BN,
    * 2 ReLU, 3 conv, 4 BN, 5 ReLU, 6 conv), followed by `stem.bn` and `stem.act`.
    */
   deepStem(i: number): string;
+  /** The head's global average pooling. */
   readonly globalAvgPool: string;
+  /** The head's global max pooling. */
   readonly globalMaxPool: string;
+  /** The classifier: `fc`, `predictions`. */
   readonly classifier: string;
 }
 
@@ -147,7 +173,14 @@ const keras: StyleSpec = {
 
 const SPECS: Record<ResNetStyle, StyleSpec> = { torchvision, keras };
 
-/** The build and naming rules of a style. @internal */
+/**
+ * The build and naming rules of a style.
+ *
+ * @example
+ * ```ts
+ * styleSpec('keras').epsilon; // 1.001e-5
+ * ```
+ */
 export function styleSpec(style: ResNetStyle): StyleSpec {
   return SPECS[style];
 }
