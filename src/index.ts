@@ -57,7 +57,9 @@ export type { StemType } from './models/stem.js';
 export { DEFAULT_OPTIONS } from './models/options.js';
 export type { ResNetOptions } from './models/options.js';
 export { createModel, listModels, getModel, registerModel, unregisterModel, MODEL_SOURCES } from './models/registry.js';
+export type { BuiltinModelName } from './models/catalogs/index.js';
 export type {
+  ModelName,
   CreateModelOptions,
   CreateModelWithWeightsOptions,
   ModelSource,

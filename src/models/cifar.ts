@@ -9,7 +9,6 @@ import { setModelInfo, type FeatureLevel } from './model-info.js';
 import type { ResNetOptions } from './options.js';
 import { resolveOptions } from './resnet.js';
 import { planStages } from './stage-plan.js';
-import type { ModelCatalog } from './catalogs/define.js';
 import { ConfigError } from '../errors.js';
 import { checkBoolean, describe } from '../validate.js';
 
@@ -142,33 +141,3 @@ export function cifarResnet(depth: number, options: CifarResNetOptions = {}): tf
   setModelInfo(model, { style: o.style, features });
   return model;
 }
-
-/** The registry entry of a paper CIFAR net. */
-const cifarModel = (depth: number, plain: boolean, trainableParams: number): ModelCatalog[string] => ({
-  source: 'paper',
-  description: `${plain ? 'Plain' : 'ResNet'}-${depth} for CIFAR-10 (He et al. 2015, §4.2)${plain ? ': no shortcuts' : ', option-A shortcuts'}`,
-  defaults: { inputShape: [...CIFAR_DEFAULTS.inputShape], classes: CIFAR_DEFAULTS.classes },
-  build: (options) => cifarResnet(depth, { ...options, plain }),
-  reference: { trainableParams },
-});
-
-/** Depth and trainable parameters of the paper's CIFAR-10 ResNets, derived from the architecture. */
-const CIFAR_PARAMS = [
-  [20, 269_722],
-  [32, 464_154],
-  [44, 658_586],
-  [56, 853_018],
-  [110, 1_727_962],
-] as const;
-
-/**
- * The CIFAR-10 nets of He et al. (2015), §4.2: `resnet20` … `resnet110` and
- * the plain counterparts `plain20` … `plain110`. Parameter counts derived
- * from the architecture (they match the paper's 0.27M … 1.7M).
- * @internal
- */
-export const CIFAR_MODELS: ModelCatalog = Object.fromEntries(
-  [false, true].flatMap((plain) =>
-    CIFAR_PARAMS.map(([depth, params]) => [`${plain ? 'plain' : 'resnet'}${depth}`, cifarModel(depth, plain, params)]),
-  ),
-);

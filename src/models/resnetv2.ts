@@ -18,7 +18,6 @@ import type { ResNetOptions } from './options.js';
 import { deepStemWidths, type StemType } from './stem.js';
 import { planStages, resolveStagePlan } from './stage-plan.js';
 import { stage } from '../stages/stage.js';
-import type { ModelCatalog } from './catalogs/define.js';
 import { ConfigError } from '../errors.js';
 import { checkOneOf, describe } from '../validate.js';
 
@@ -324,8 +323,8 @@ export const RESNETV2_DEPTHS = {
   152: [3, 8, 36, 3],
 } as const satisfies Record<number, readonly number[]>;
 
-/** A preset of a fixed style: the caller may not ask for the other one. */
-function preset(style: ResNetStyle, config: ResNetV2Config, name: string, options: ResNetOptions = {}): tf.LayersModel {
+/** A preset of a fixed style: the caller may not ask for the other one. @internal */
+export function resnetV2Preset(style: ResNetStyle, config: ResNetV2Config, name: string, options: ResNetOptions = {}): tf.LayersModel {
   if (options.style !== undefined && options.style !== style) {
     throw new ConfigError(
       `${name}: is built in ${describe(style)} style only (its layer names and arithmetic are those of ${style === 'keras' ? 'keras.applications' : 'timm'}), got style ${describe(options.style)}; use resnetV2(config, { style }) for the other layout`,
@@ -334,7 +333,8 @@ function preset(style: ResNetStyle, config: ResNetV2Config, name: string, option
   return resnetV2(config, { name, ...options, style });
 }
 
-const bottlenecks = (depth: keyof typeof RESNETV2_DEPTHS): ResNetV2Config => ({
+/** The bottleneck ResNetV2 of a standard depth. @internal */
+export const resnetV2Bottlenecks = (depth: keyof typeof RESNETV2_DEPTHS): ResNetV2Config => ({
   block: 'bottleneck',
   layers: [...RESNETV2_DEPTHS[depth]],
 });
@@ -350,7 +350,7 @@ const bottlenecks = (depth: keyof typeof RESNETV2_DEPTHS): ResNetV2Config => ({
  * ```
  */
 export function resnet50v2(options?: ResNetOptions): tf.LayersModel {
-  return preset('keras', bottlenecks(50), 'resnet50v2', options);
+  return resnetV2Preset('keras', resnetV2Bottlenecks(50), 'resnet50v2', options);
 }
 
 /**
@@ -362,7 +362,7 @@ export function resnet50v2(options?: ResNetOptions): tf.LayersModel {
  * ```
  */
 export function resnet101v2(options?: ResNetOptions): tf.LayersModel {
-  return preset('keras', bottlenecks(101), 'resnet101v2', options);
+  return resnetV2Preset('keras', resnetV2Bottlenecks(101), 'resnet101v2', options);
 }
 
 /**
@@ -374,50 +374,5 @@ export function resnet101v2(options?: ResNetOptions): tf.LayersModel {
  * ```
  */
 export function resnet152v2(options?: ResNetOptions): tf.LayersModel {
-  return preset('keras', bottlenecks(152), 'resnet152v2', options);
+  return resnetV2Preset('keras', resnetV2Bottlenecks(152), 'resnet152v2', options);
 }
-
-/**
- * The pre-activation models of the registry: timm's BatchNorm ResNetV2s
- * (`timm.models.resnetv2`, layer names its module paths, figures from timm
- * 1.0) and Keras Applications' ResNetV2s.
- * @internal
- */
-export const RESNETV2_MODELS: ModelCatalog = {
-  resnetv2_50: {
-    source: 'timm',
-    description: 'Pre-activation ResNet-50 (BatchNorm), timm layout',
-    build: (options) => preset('torchvision', bottlenecks(50), 'resnetv2_50', options),
-    reference: { trainableParams: 25_549_352, buffers: 45_440 },
-  },
-  resnetv2_101: {
-    source: 'timm',
-    description: 'Pre-activation ResNet-101 (BatchNorm), timm layout',
-    build: (options) => preset('torchvision', bottlenecks(101), 'resnetv2_101', options),
-    reference: { trainableParams: 44_541_480, buffers: 97_664 },
-  },
-  resnetv2_50d: {
-    source: 'timm',
-    description: 'Pre-activation ResNet-50-D: deep stem, average-pool shortcuts, timm layout',
-    build: (options) => preset('torchvision', { ...bottlenecks(50), stemType: 'deep', shortcut: 'avgPool' }, 'resnetv2_50d', options),
-    reference: { trainableParams: 25_568_584, buffers: 45_568 },
-  },
-  resnet50v2: {
-    source: 'keras',
-    description: 'keras.applications ResNet50V2',
-    build: (options) => resnet50v2(options),
-    reference: { totalParams: 25_613_800 },
-  },
-  resnet101v2: {
-    source: 'keras',
-    description: 'keras.applications ResNet101V2',
-    build: (options) => resnet101v2(options),
-    reference: { totalParams: 44_675_560 },
-  },
-  resnet152v2: {
-    source: 'keras',
-    description: 'keras.applications ResNet152V2',
-    build: (options) => resnet152v2(options),
-    reference: { totalParams: 60_380_648 },
-  },
-};

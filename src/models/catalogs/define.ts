@@ -1,8 +1,10 @@
-import type { ModelDefinition, ModelReference, ModelSource } from '../registry.js';
+import type { ModelDefinition, ModelReference, ModelSource } from '../registry-types.js';
 import { resnet, type ResNetConfig } from '../resnet.js';
 
 /** A family's models by name: what a catalog file exports. @internal */
 export type ModelCatalog = Readonly<Record<string, ModelDefinition>>;
+
+export type { ModelDefinition };
 
 /** A registry entry for a network built by `resnet(config)`. @internal */
 export function configModel(

@@ -23,7 +23,7 @@ const se = (block: 'basic' | 'bottleneck', layers: number[], extra: ResNetConfig
  * names are timm's module paths. Reference figures from timm 1.0.
  * @internal
  */
-export const TIMM_MODELS: ModelCatalog = {
+export const TIMM_MODELS = {
   resnet10t: configModel(
     'timm',
     'ResNet-10-T: basic blocks [1, 1, 1, 1], tiered deep stem (24, 32, 64), average-pool shortcuts',
@@ -60,4 +60,4 @@ export const TIMM_MODELS: ModelCatalog = {
     se('bottleneck', r50, { groups: 32, widthPerGroup: 4 }),
     { trainableParams: 27_559_896, buffers: 68_224 },
   ),
-};
+} as const satisfies ModelCatalog;
