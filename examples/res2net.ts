@@ -119,8 +119,9 @@ class Bottle2neck extends BaseBlock {
     const main = (input: tf.SymbolicTensor): tf.SymbolicTensor => {
       // 1×1 to width · scale channels, BN, ReLU.
       const out = convBn(input, { filters: width * scale, kernelSize: 1, conv: spec.conv(name, 1), bn: spec.bn(name, 1), act: spec.act(name, 1) }, ctx);
-      const groups = Array.from({ length: scale }, (_, i) =>
-        layer(part('split', i), () => new ChannelSlice({ begin: i * width, size: width, name: part('split', i) })).apply(out) as tf.SymbolicTensor,
+      const groups = Array.from(
+        { length: scale },
+        (_, i) => layer(part('split', i), () => new ChannelSlice({ begin: i * width, size: width, name: part('split', i) })).apply(out) as tf.SymbolicTensor,
       );
       // scale − 1 chained 3×3 convs: sp = conv(sp + x_i) (sp = x_i in the first block of a stage).
       const outs: tf.SymbolicTensor[] = [];
@@ -141,7 +142,11 @@ class Bottle2neck extends BaseBlock {
         if (isFirst) {
           const poolName = spec.sub(name, 'pool');
           const padded = layer(spec.pad(poolName), () => tf.layers.zeroPadding2d({ padding: 1, name: spec.pad(poolName) })).apply(last) as tf.SymbolicTensor;
-          outs.push(layer(poolName, () => tf.layers.averagePooling2d({ poolSize: 3, strides: stride, padding: 'valid', name: poolName })).apply(padded) as tf.SymbolicTensor);
+          outs.push(
+            layer(poolName, () => tf.layers.averagePooling2d({ poolSize: 3, strides: stride, padding: 'valid', name: poolName })).apply(
+              padded,
+            ) as tf.SymbolicTensor,
+          );
         } else {
           outs.push(last);
         }
@@ -149,7 +154,11 @@ class Bottle2neck extends BaseBlock {
       const catName = spec.sub(name, 'cat');
       const cat = outs.length === 1 ? outs[0] : (layer(catName, () => tf.layers.concatenate({ axis: -1, name: catName })).apply(outs) as tf.SymbolicTensor);
       // 1×1 to filters · 4, BN (zero-initialised with zeroInitLastBn).
-      return convBn(cat, { filters: this.outChannels, kernelSize: 1, conv: spec.conv(name, 3), bn: spec.bn(name, 3), zeroGamma: this.residual.zeroInitLastBn }, ctx);
+      return convBn(
+        cat,
+        { filters: this.outChannels, kernelSize: 1, conv: spec.conv(name, 3), bn: spec.bn(name, 3), zeroGamma: this.residual.zeroInitLastBn },
+        ctx,
+      );
     };
     // Attention, drop path, the shortcut (timm's downsample.0/.1), add, ReLU.
     return residualFrame(x, { inChannels, outChannels: this.outChannels, convCount: 3, block: this.args, residual: this.residual, main }, ctx);
@@ -166,7 +175,10 @@ export const res2netBlock = defineBlock('res2net_bottleneck', RES2NET_EXPANSION,
   const residual = resolveResidual(args, where);
   const scale = args.scale ?? 4;
   const baseWidth = args.baseWidth ?? 26;
-  for (const [what, value] of [['scale', scale], ['baseWidth', baseWidth]] as const) {
+  for (const [what, value] of [
+    ['scale', scale],
+    ['baseWidth', baseWidth],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${where}: ${what} must be a positive integer, got ${String(value)}`);
   }
   const width = Math.floor((resolved.filters * baseWidth) / 64);

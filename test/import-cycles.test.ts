@@ -22,9 +22,7 @@ export function importsOf(file: string, text: string): string[] {
     ...code.matchAll(/\bimport\s*['"]([^'"]+)['"]/g),
     ...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
   ].map((m) => m[1]);
-  return specifiers
-    .filter((s) => s.startsWith('.'))
-    .map((s) => path.resolve(path.dirname(file), s.replace(/\.js$/, '.ts')));
+  return specifiers.filter((s) => s.startsWith('.')).map((s) => path.resolve(path.dirname(file), s.replace(/\.js$/, '.ts')));
 }
 
 /** Every cycle's files (strongly connected components of more than one file, or a self-import), by Tarjan's algorithm. */
@@ -69,11 +67,9 @@ describe('import cycles in src/', () => {
   const graph = new Map(files.map((f) => [f, importsOf(f, readFileSync(f, 'utf8'))]));
 
   it('the checker finds cycles (self-test)', () => {
-    expect(importsOf('/s/a.ts', "import type { X } from './b.js';\nexport * from '../c.js';\n// import { y } from './no.js'\nconst m = await import('./d.js');")).toEqual([
-      '/s/b.ts',
-      '/c.ts',
-      '/s/d.ts',
-    ]);
+    expect(
+      importsOf('/s/a.ts', "import type { X } from './b.js';\nexport * from '../c.js';\n// import { y } from './no.js'\nconst m = await import('./d.js');"),
+    ).toEqual(['/s/b.ts', '/c.ts', '/s/d.ts']);
     const g = new Map([
       ['a', ['b']],
       ['b', ['c']],
@@ -85,7 +81,9 @@ describe('import cycles in src/', () => {
   });
 
   it('every relative import resolves to a file of src/', () => {
-    const missing = [...graph].flatMap(([f, deps]) => deps.filter((d) => !graph.has(d) && d.startsWith(SRC)).map((d) => `${path.relative(SRC, f)} → ${path.relative(SRC, d)}`));
+    const missing = [...graph].flatMap(([f, deps]) =>
+      deps.filter((d) => !graph.has(d) && d.startsWith(SRC)).map((d) => `${path.relative(SRC, f)} → ${path.relative(SRC, d)}`),
+    );
     expect(missing).toEqual([]);
   });
 

@@ -61,7 +61,7 @@ describe('model names: a literal union editors complete, run-time names still ac
     expect(() => createModel('resnet51')).toThrow(/did you mean .*resnet50/i);
   });
 
-  it('an editor completes createModel(\'…\') with exactly the built-in names', () => {
+  it("an editor completes createModel('…') with exactly the built-in names", () => {
     const offered = completionsAt("import { createModel } from '../src/index.js';\ncreateModel('");
     expect(offered).toContain('resnet50');
     expect(offered).toContain('seresnext50_32x4d');

@@ -38,7 +38,10 @@ function structure(model: tf.LayersModel): unknown {
 }
 
 function hashOf(model: tf.LayersModel): string {
-  return createHash('sha256').update(JSON.stringify(structure(model))).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify(structure(model)))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** Models and variants, by a stable key. */
@@ -65,11 +68,11 @@ function cases(): Array<[string, () => tf.LayersModel]> {
   out.push(['resnet50v2 drop0.1', () => createModel('resnet50v2', { ...zeros, dropPathRate: 0.1 })]);
   out.push(['resnet20 drop0.1', () => createModel('resnet20', { ...zeros, dropPathRate: 0.1 })]);
   out.push(['resnet18 features', () => createModel('resnet18', { ...zeros, featuresOnly: true, outIndices: [1, 3] })]);
+  out.push(['resnet50 replace [F,T,T]', () => resnet({ block: 'bottleneck', layers: [3, 4, 6, 3], replaceStrideWithDilation: [false, true, true] }, zeros)]);
   out.push([
-    'resnet50 replace [F,T,T]',
-    () => resnet({ block: 'bottleneck', layers: [3, 4, 6, 3], replaceStrideWithDilation: [false, true, true] }, zeros),
+    'resnet custom 3-stage',
+    () => resnet({ block: 'basic', layers: [1, 2, 1], widths: [16, 32, 64] }, { ...zeros, inputShape: [64, 64, 3], classes: 7 }),
   ]);
-  out.push(['resnet custom 3-stage', () => resnet({ block: 'basic', layers: [1, 2, 1], widths: [16, 32, 64] }, { ...zeros, inputShape: [64, 64, 3], classes: 7 })]);
   out.push(['resnetV2 basic 3-stage', () => resnetV2({ block: 'basic', layers: [1, 1, 1] }, { ...zeros, inputShape: [64, 64, 3], classes: 7 })]);
   // Five stages: output strides 16 and 8 (v1 and v2 agreed there); v2 also at 32.
   const five = { layers: [1, 1, 1, 1, 1], widths: [8, 16, 32, 64, 128] };

@@ -116,7 +116,11 @@ describe('planStages: drop-path rates (timm: linear over all blocks)', () => {
   it('uneven stages, a single block, and rate 0', () => {
     expect(linearDropPathRates([1, 3], 0.3)).toEqual([[0], [1, 2, 3].map((k) => (0.3 * k) / 3)]);
     expect(linearDropPathRates([1], 0.5)).toEqual([[0]]);
-    expect(linearDropPathRates([3, 4, 6, 3], 0).flat().every((r) => r === 0)).toBe(true);
+    expect(
+      linearDropPathRates([3, 4, 6, 3], 0)
+        .flat()
+        .every((r) => r === 0),
+    ).toBe(true);
   });
 });
 

@@ -14,6 +14,7 @@ import { describe } from '../validate.js';
  * const args: BasicBlockArgs = { filters: 64, name: 'layer1.0', attention: 'se' };
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named, documented interface of its own (the basic block may grow arguments)
 export interface BasicBlockArgs extends ResidualBlockArgs {}
 
 class BasicBlock extends BaseBlock {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerCache } from './layer-cache.js';
 import type { StyleSpec } from './style.js';
 import { convKernelInit, type WeightInit } from './init.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- DropPath and GroupedConv2D are imported for the TSDoc {@link}s
 import { dropPath, groupedConv2d, type DropPath, type GroupedConv2D } from '../layers/index.js';
 
 /**

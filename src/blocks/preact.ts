@@ -153,14 +153,13 @@ interface PreactOwn {
 }
 
 class PreactBlock extends BaseBlock {
-  constructor(
-    private readonly own: PreactOwn,
-    private readonly branch: readonly BranchConv[],
-    kind: string,
-    args: ResolvedBlockArgs,
-    outChannels: number,
-  ) {
+  private readonly own: PreactOwn;
+  private readonly branch: readonly BranchConv[];
+
+  constructor(kind: string, args: ResolvedBlockArgs, outChannels: number, parts: { own: PreactOwn; branch: readonly BranchConv[] }) {
     super(kind, args, outChannels);
+    this.own = parts.own;
+    this.branch = parts.branch;
   }
 
   apply(x: tf.SymbolicTensor): tf.SymbolicTensor {
@@ -261,17 +260,14 @@ export const preactBottleneckBlock = defineBlock('preact_bottleneck', PREACT_BOT
   const own = resolveOwn(args, `preact_bottleneck block "${resolved.name}"`);
   const { filters, stride, firstDilation } = resolved;
   const out = filters * PREACT_BOTTLENECK_EXPANSION;
-  return new PreactBlock(
+  return new PreactBlock('preact_bottleneck', resolved, out, {
     own,
-    [
+    branch: [
       { filters, kernelSize: 1, stride: 1, dilation: 1 },
       { filters, kernelSize: 3, stride, dilation: firstDilation },
       { filters: out, kernelSize: 1, stride: 1, dilation: 1 },
     ],
-    'preact_bottleneck',
-    resolved,
-    out,
-  );
+  });
 });
 
 /**
@@ -290,14 +286,11 @@ export const preactBasicBlock = defineBlock('preact_basic', 1, (args: PreactBloc
   const resolved = resolveBlockArgs('preact_basic', args);
   const own = resolveOwn(args, `preact_basic block "${resolved.name}"`);
   const { filters, stride, dilation, firstDilation } = resolved;
-  return new PreactBlock(
+  return new PreactBlock('preact_basic', resolved, filters, {
     own,
-    [
+    branch: [
       { filters, kernelSize: 3, stride, dilation: firstDilation },
       { filters, kernelSize: 3, stride: 1, dilation },
     ],
-    'preact_basic',
-    resolved,
-    filters,
-  );
+  });
 });

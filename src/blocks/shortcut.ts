@@ -27,9 +27,7 @@ export interface ProjectionShortcutArgs extends Omit<BlockArgs, 'dilation'> {
 /** 1×1 strided conv → BN: the projection ("option B") shortcut. @internal */
 export function projection(
   x: tf.SymbolicTensor,
-  filters: number,
-  stride: number,
-  name: string,
+  { filters, stride, name }: { readonly filters: number; readonly stride: number; readonly name: string },
   ctx: UnitContext,
 ): tf.SymbolicTensor {
   const y = conv(x, { filters, kernelSize: 1, stride, conv: ctx.spec.shortcutConv(name) }, ctx);
@@ -87,10 +85,7 @@ export interface ShortcutArgs {
  */
 export function avgDown(
   x: tf.SymbolicTensor,
-  filters: number,
-  stride: number,
-  dilation: number,
-  name: string,
+  { filters, stride, dilation, name }: { readonly filters: number; readonly stride: number; readonly dilation: number; readonly name: string },
   ctx: UnitContext,
 ): tf.SymbolicTensor {
   const { spec } = ctx;
@@ -109,13 +104,13 @@ export function shortcutFor(x: tf.SymbolicTensor, a: ShortcutArgs, ctx: UnitCont
   const name = ctx.spec.shortcut(a.block);
   switch (a.type) {
     case 'avgPool':
-      return avgDown(x, a.outChannels, a.stride, a.dilation, name, ctx);
+      return avgDown(x, { filters: a.outChannels, stride: a.stride, dilation: a.dilation, name }, ctx);
     case 'padChannels':
       return ctx.cache
         .get(name, () => shortcutPadChannels({ filters: a.outChannels, strides: a.stride, name }))
         .apply(x) as tf.SymbolicTensor;
     default:
-      return projection(x, a.outChannels, a.stride, name, ctx);
+      return projection(x, { filters: a.outChannels, stride: a.stride, name }, ctx);
   }
 }
 
@@ -123,7 +118,7 @@ class ProjectionShortcut extends BaseBlock {
   apply(x: tf.SymbolicTensor): tf.SymbolicTensor {
     channelsOf(x, `projection shortcut "${this.name}"`);
     const ctx = { spec: this.args.spec, init: this.args.init, cache: this.cache };
-    return projection(x, this.outChannels, this.stride, this.name, ctx);
+    return projection(x, { filters: this.outChannels, stride: this.stride, name: this.name }, ctx);
   }
 }
 

@@ -147,4 +147,3 @@ export interface ModelFilter {
   /** Only names containing this string, or matching this regular expression. */
   match?: string | RegExp;
 }
-

@@ -161,8 +161,7 @@ function layoutOf(style: ResNetStyle): V2Layout {
  */
 function v2Stem(
   x: tf.SymbolicTensor,
-  width: number,
-  type: StemType,
+  { width, type }: { readonly width: number; readonly type: StemType },
   layout: V2Layout,
   ctx: UnitContext,
 ): { feature: tf.SymbolicTensor; pooled: tf.SymbolicTensor } {
@@ -291,7 +290,7 @@ export function resnetV2(config: ResNetV2Config, options: ResNetOptions = {}): t
   });
   const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
   const input = tf.input({ shape: o.inputShape, name: 'input' });
-  const s = v2Stem(input, c.stemWidth, c.stemType, layout, ctx);
+  const s = v2Stem(input, { width: c.stemWidth, type: c.stemType }, layout, ctx);
   const stemName = s.feature.sourceLayer.name;
   const features: FeatureLevel[] = [{ name: stemName, channels: c.stemWidth, reduction: 2, layer: stemName }];
   let x = s.pooled;

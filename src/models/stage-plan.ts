@@ -27,11 +27,7 @@ export interface StagePlan {
  * {@link ConfigError} naming the argument.
  * @internal
  */
-export function resolveStagePlan(
-  config: StagePlanConfig,
-  where: string,
-  defaultStride: (i: number, n: number) => number,
-): StagePlan {
+export function resolveStagePlan(config: StagePlanConfig, where: string, defaultStride: (i: number, n: number) => number): StagePlan {
   if (!Array.isArray(config.layers) || config.layers.length === 0) {
     throw new ConfigError(`${where}: layers must be a non-empty array of block counts per stage, got ${describe(config.layers)}`);
   }

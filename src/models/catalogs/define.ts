@@ -7,11 +7,6 @@ export type ModelCatalog = Readonly<Record<string, ModelDefinition>>;
 export type { ModelDefinition };
 
 /** A registry entry for a network built by `resnet(config)`. @internal */
-export function configModel(
-  source: ModelSource,
-  description: string,
-  config: ResNetConfig,
-  reference?: ModelReference,
-): ModelDefinition {
+export function configModel(source: ModelSource, description: string, config: ResNetConfig, reference?: ModelReference): ModelDefinition {
   return { source, description, config, reference, build: (options) => resnet(config, options) };
 }

@@ -24,10 +24,6 @@ export const BUILTIN_CATALOGS: readonly ModelCatalog[] = [TORCHVISION_MODELS, TI
  * const model = createModel(name);
  * ```
  */
-export type BuiltinModelName =
-  | keyof typeof TORCHVISION_MODELS
-  | keyof typeof TIMM_MODELS
-  | keyof typeof RESNETV2_MODELS
-  | keyof typeof CIFAR_MODELS;
+export type BuiltinModelName = keyof typeof TORCHVISION_MODELS | keyof typeof TIMM_MODELS | keyof typeof RESNETV2_MODELS | keyof typeof CIFAR_MODELS;
 
 export type { ModelCatalog };
