@@ -27,6 +27,7 @@ export type { ConvArgs, ConvBnArgs, UnitContext } from './blocks/conv-bn.js';
 export { LayerCache } from './blocks/layer-cache.js';
 export { styleSpec } from './blocks/style.js';
 export type { StyleSpec } from './blocks/style.js';
+export type { LayerNames } from './blocks/naming/names.js';
 export { basicBlock } from './blocks/basic.js';
 export type { BasicBlockArgs } from './blocks/basic.js';
 export { bottleneckBlock, BOTTLENECK_EXPANSION, BOTTLENECK_DEFAULTS } from './blocks/bottleneck.js';

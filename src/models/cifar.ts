@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { basicBlock, type BasicBlockArgs } from '../blocks/basic.js';
 import { convBn, type UnitContext } from '../blocks/conv-bn.js';
 import { LayerCache } from '../blocks/layer-cache.js';
-import { styleSpec, type StyleSpec } from '../blocks/style.js';
+import { styleNames, styleSpec, type StyleSpec } from '../blocks/style.js';
 import { stage } from '../stages/stage.js';
 import { head } from './head.js';
 import { setModelInfo, type FeatureLevel } from './model-info.js';
@@ -70,9 +70,6 @@ export function cifarBlocks(depth: unknown, where: string): number {
   return (depth - 2) / 6;
 }
 
-/** torchvision style with the classifier named `linear`, as the common PyTorch implementation names it. */
-const PYTORCH_CIFAR: StyleSpec = { ...styleSpec('torchvision'), classifier: 'linear' };
-
 /**
  * A CIFAR-10 residual network of the original paper (He et al. 2015, §4.2):
  * a 3×3 convolution of 16 filters with BN and ReLU (no max pool), three
@@ -107,7 +104,8 @@ export function cifarResnet(depth: number, options: CifarResNetOptions = {}): tf
   checkBoolean(plain, `cifarResnet(${depth})`, 'plain');
   const o = resolveOptions({ ...CIFAR_DEFAULTS, name: `${plain ? 'plain' : 'resnet'}${depth}`, ...rest });
 
-  const spec = o.style === 'keras' ? styleSpec('keras') : PYTORCH_CIFAR;
+  // The style's names, with the CIFAR nets' own where they differ (the PyTorch classifier `linear`).
+  const spec: StyleSpec = { ...styleSpec(o.style), ...styleNames(o.style).cifar };
   const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
   const blockArgs: Partial<BasicBlockArgs> = { shortcut: plain ? 'none' : 'padChannels' };
   if (options.zeroInitLastBn !== undefined) blockArgs.zeroInitLastBn = o.zeroInitLastBn;

@@ -10,7 +10,8 @@ import {
   type PreactBlockArgs,
   type PreactShortcut,
 } from '../blocks/preact.js';
-import { styleSpec, type ResNetStyle, type StyleSpec } from '../blocks/style.js';
+import { styleNames, styleSpec, type ResNetStyle, type StyleSpec } from '../blocks/style.js';
+import type { ResNetV2Names } from '../blocks/naming/names.js';
 import { head } from './head.js';
 import { setModelInfo, type FeatureLevel } from './model-info.js';
 import { resolveOptions } from './resnet.js';
@@ -92,63 +93,28 @@ export interface ResNetV2Config {
 }
 
 /**
- * The names and rules of a pre-activation network outside its blocks: timm's
- * `ResNetV2` module paths in torchvision style, `keras.applications`
- * ResNetV2's layer names in Keras style.
+ * The rules and names of a pre-activation network outside its blocks:
+ * timm's `ResNetV2` in torchvision style, `keras.applications` ResNetV2 in
+ * Keras style (names from the style's naming table, `resnetV2`).
  */
-interface V2Layout {
+interface V2Layout extends ResNetV2Names {
   /** The style's spec, with this family's stage, block and head names. */
   readonly spec: StyleSpec;
   /** Which block of a stage carries its stride. */
   readonly strideOn: 'first' | 'last';
-  stemConv(k: number | undefined): string;
-  stemBn(k: number): string;
-  stemAct(k: number): string;
-  /** The stem's max pool; `window` is timm's exact −∞-padded version. */
-  readonly pool: { pad: string; window: string; pool: string };
+  /** The stem's max pool is timm's exact −∞-padded one (Keras pads with zeros). */
   readonly exactPool: boolean;
-  readonly postBn: string;
-  readonly postAct: string;
-  /** Name of the i-th unprojected strided shortcut's 1×1 max pool. */
-  subsample(i: number): string;
 }
 
-const TIMM_LAYOUT: V2Layout = {
-  spec: {
-    ...styleSpec('torchvision'),
-    stageName: (i) => `stages.${i}`,
-    blockName: (s, j) => `${s}.blocks.${j}`,
-    globalAvgPool: 'head.global_pool',
-    globalMaxPool: 'head.global_pool',
-    classifier: 'head.fc',
-  },
-  strideOn: 'first',
-  stemConv: (k) => (k === undefined ? 'stem.conv' : `stem.conv${k}`),
-  stemBn: (k) => `stem.norm${k}`,
-  stemAct: (k) => `stem.norm${k}.act`,
-  pool: { pad: 'stem.pool_pad', window: 'stem.pool_window', pool: 'stem.pool' },
-  exactPool: true,
-  postBn: 'norm',
-  postAct: 'norm.act',
-  subsample: (i) => `subsample_${i}`,
-};
-
-const KERAS_LAYOUT: V2Layout = {
-  spec: styleSpec('keras'),
-  strideOn: 'last',
-  stemConv: (k) => (k === undefined ? 'conv1_conv' : `conv1_${k}_conv`),
-  stemBn: (k) => `conv1_${k}_bn`,
-  stemAct: (k) => `conv1_${k}_relu`,
-  pool: { pad: 'pool1_pad', window: 'pool1_window', pool: 'pool1_pool' },
-  exactPool: false,
-  postBn: 'post_bn',
-  postAct: 'post_relu',
-  // Keras auto-names them in a fresh session: max_pooling2d, max_pooling2d_1, …
-  subsample: (i) => (i === 0 ? 'max_pooling2d' : `max_pooling2d_${i}`),
-};
-
 function layoutOf(style: ResNetStyle): V2Layout {
-  return style === 'keras' ? KERAS_LAYOUT : TIMM_LAYOUT;
+  const names = styleNames(style).resnetV2;
+  const { stageName, blockName, globalAvgPool, globalMaxPool, classifier } = names;
+  return {
+    ...names,
+    spec: { ...styleSpec(style), stageName, blockName, globalAvgPool, globalMaxPool, classifier },
+    strideOn: style === 'keras' ? 'last' : 'first',
+    exactPool: style !== 'keras',
+  };
 }
 
 /**
