@@ -48,7 +48,7 @@ export type { Stage, StageArgs } from './stages/stage.js';
 // Models: the general builders, presets, the registry, what was built
 export { resnet, RESNET_DEPTHS } from './models/resnet.js';
 export type { ResNetConfig, ResNetDepth } from './models/resnet.js';
-export { resnet18, resnet34, resnet50, resnet101, resnet152 } from './models/presets.js';
+export { resnet18, resnet34, resnet50, resnet101, resnet152 } from './models/resnet.js';
 export { resnetV2, resnet50v2, resnet101v2, resnet152v2, RESNETV2_DEPTHS } from './models/resnetv2.js';
 export type { ResNetV2Config, PreactBlockKind } from './models/resnetv2.js';
 export { cifarResnet, CIFAR_DEFAULTS } from './models/cifar.js';

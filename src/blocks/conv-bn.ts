@@ -237,19 +237,6 @@ export function add(
 }
 
 /**
- * The stem's 3×3 stride-2 max pooling with padding 1 (`pad`, then `pool`).
- * Zero padding stands in for PyTorch's −∞ because the input is a ReLU's
- * output (≥ 0) and every window keeps a real element.
- * @internal
- */
-export function stemMaxPool(x: tf.SymbolicTensor, pad: string, pool: string, ctx: UnitContext): tf.SymbolicTensor {
-  const padded = ctx.cache.get(pad, () => tf.layers.zeroPadding2d({ padding: 1, name: pad })).apply(x) as tf.SymbolicTensor;
-  return ctx.cache
-    .get(pool, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: pool }))
-    .apply(padded) as tf.SymbolicTensor;
-}
-
-/**
  * The residual branch `y` through the block's stochastic depth (a
  * {@link DropPath} named by the style, `<block>.drop_path`) when `rate` > 0;
  * `y` itself otherwise.
@@ -263,35 +250,4 @@ export function dropPathIf(y: tf.SymbolicTensor, rate: number, block: string, ct
   if (rate <= 0) return y;
   const name = ctx.spec.dropPath(block);
   return ctx.cache.get(name, () => dropPath({ rate, name })).apply(y) as tf.SymbolicTensor;
-}
-
-/**
- * The pooling of ResNet-D's average-pool shortcut (timm's `DownsampleAvg`
- * pool), named `name`; the input itself for stride 1 without dilation.
- * tfjs `'same'` 2×2 average pooling pads only at the bottom/right and leaves
- * the padding out of the average — exactly PyTorch's `AvgPool2d(2, s,
- * ceil_mode=True, count_include_pad=False)`. In a dilated stage timm uses
- * `AvgPool2dSame(2, 1)`: zero padding at the bottom/right (`<name>_pad`
- * in torchvision style) that *is* averaged.
- * @internal
- */
-export function avgPoolDown(
-  x: tf.SymbolicTensor,
-  pool: { readonly stride: number; readonly dilation: number; readonly name: string },
-  ctx: UnitContext,
-): tf.SymbolicTensor {
-  const { spec, cache } = ctx;
-  const { stride, dilation, name } = pool;
-  if (stride === 1 && dilation === 1) return x;
-  if (dilation === 1) {
-    return cache
-      .get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: stride, padding: 'same', name }))
-      .apply(x) as tf.SymbolicTensor;
-  }
-  const padded = cache
-    .get(spec.pad(name), () => tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: spec.pad(name) }))
-    .apply(x) as tf.SymbolicTensor;
-  return cache
-    .get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'valid', name }))
-    .apply(padded) as tf.SymbolicTensor;
 }

@@ -1,6 +1,6 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { BaseBlock, resolveBlockArgs, type Block, type BlockArgs } from './block.js';
-import { avgPoolDown, batchNorm, conv, type UnitContext } from './conv-bn.js';
+import { batchNorm, conv, type UnitContext } from './conv-bn.js';
 import { shortcutPadChannels } from '../layers/index.js';
 import { channelsOf } from '../validate.js';
 
@@ -137,4 +137,35 @@ class ProjectionShortcut extends BaseBlock {
 export function projectionShortcut(args: ProjectionShortcutArgs): Block {
   const resolved = resolveBlockArgs('projection', { ...args, name: args.name });
   return new ProjectionShortcut('projection', resolved, resolved.filters);
+}
+
+/**
+ * The pooling of ResNet-D's average-pool shortcut (timm's `DownsampleAvg`
+ * pool), named `name`; the input itself for stride 1 without dilation.
+ * tfjs `'same'` 2×2 average pooling pads only at the bottom/right and leaves
+ * the padding out of the average — exactly PyTorch's `AvgPool2d(2, s,
+ * ceil_mode=True, count_include_pad=False)`. In a dilated stage timm uses
+ * `AvgPool2dSame(2, 1)`: zero padding at the bottom/right (`<name>_pad`
+ * in torchvision style) that *is* averaged.
+ * @internal
+ */
+export function avgPoolDown(
+  x: tf.SymbolicTensor,
+  pool: { readonly stride: number; readonly dilation: number; readonly name: string },
+  ctx: UnitContext,
+): tf.SymbolicTensor {
+  const { spec, cache } = ctx;
+  const { stride, dilation, name } = pool;
+  if (stride === 1 && dilation === 1) return x;
+  if (dilation === 1) {
+    return cache
+      .get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: stride, padding: 'same', name }))
+      .apply(x) as tf.SymbolicTensor;
+  }
+  const padded = cache
+    .get(spec.pad(name), () => tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: spec.pad(name) }))
+    .apply(x) as tf.SymbolicTensor;
+  return cache
+    .get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'valid', name }))
+    .apply(padded) as tf.SymbolicTensor;
 }

@@ -4,10 +4,9 @@ import { convBn, type UnitContext } from '../blocks/conv-bn.js';
 import { LayerCache } from '../blocks/layer-cache.js';
 import { styleNames, styleSpec, type StyleSpec } from '../blocks/style.js';
 import { stage } from '../stages/stage.js';
-import { head } from './head.js';
-import { setModelInfo, type FeatureLevel } from './model-info.js';
+import { assembleNetwork } from './network.js';
 import type { ResNetOptions } from './options.js';
-import { resolveOptions } from './resnet.js';
+import { resolveOptions } from './options.js';
 import { planStages } from './stage-plan.js';
 import { ConfigError } from '../errors.js';
 import { checkBoolean, describe } from '../validate.js';
@@ -125,17 +124,16 @@ export function cifarResnet(depth: number, options: CifarResNetOptions = {}): tf
       dropPathRates: o.dropPathRate > 0 ? step.blocks.map((b) => b.dropPathRate) : undefined,
     }),
   );
-  const input = tf.input({ shape: o.inputShape, name: 'input' });
   const width = CIFAR_WIDTHS[0];
   const names = spec.stem;
-  let x = convBn(input, { filters: width, kernelSize: 3, conv: names.conv, bn: names.bn, act: names.act }, ctx);
-  const features: FeatureLevel[] = [{ name: 'act1', channels: width, reduction: 1, layer: names.act }];
-  stages.forEach((st, i) => {
-    x = st.apply(x);
-    features.push({ name: `layer${i + 1}`, channels: st.outChannels, reduction: plan[i].reduction, layer: x.sourceLayer.name });
+  return assembleNetwork({
+    model: o,
+    head: o,
+    ctx,
+    stem: (input) => {
+      const act = convBn(input, { filters: width, kernelSize: 3, conv: names.conv, bn: names.bn, act: names.act }, ctx);
+      return { output: act, feature: { name: 'act1', channels: width, reduction: 1, at: act } };
+    },
+    stages: stages.map((st, i) => ({ stage: st, feature: `layer${i + 1}`, reduction: plan[i].reduction })),
   });
-  const output = head(x, o, ctx);
-  const model = tf.model({ inputs: input, outputs: output, name: o.name });
-  setModelInfo(model, { style: o.style, features });
-  return model;
 }

@@ -3,15 +3,14 @@ import type { BlockArgs, BlockFactory } from '../blocks/block.js';
 import type { BottleneckBlockArgs } from '../blocks/bottleneck.js';
 import { resolveBlockFactory, type BlockKind } from '../blocks/kinds.js';
 import { LayerCache } from '../blocks/layer-cache.js';
-import { RESNET_STYLES, styleSpec } from '../blocks/style.js';
+import { styleSpec } from '../blocks/style.js';
 import { stage } from '../stages/stage.js';
-import { stem, type StemType } from './stem.js';
+import type { StemType } from './stem.js';
 import { planStages, resolveStagePlan } from './stage-plan.js';
-import { head } from './head.js';
-import { DEFAULT_OPTIONS, type ResNetOptions } from './options.js';
-import { setModelInfo, type FeatureLevel } from './model-info.js';
+import { assembleNetwork, stem } from './network.js';
+import { resolveOptions, type ResNetOptions } from './options.js';
 import { ConfigError } from '../errors.js';
-import { checkBoolean, checkInteger, checkOneOf, checkRate, describe } from '../validate.js';
+import { checkOneOf, describe } from '../validate.js';
 
 /**
  * The depths of the ResNets of He et al. (2015), Table 1.
@@ -113,37 +112,6 @@ export function resnet(depthOrConfig: ResNetDepth | ResNetConfig, options: ResNe
   return buildResNet(depthOrConfig, options);
 }
 
-/** Validates builder options and fills in their defaults; throws a {@link ConfigError}. @internal */
-export function resolveOptions(options: ResNetOptions) {
-  const where = `resnet "${options.name ?? 'resnet'}"`;
-  const o = { ...DEFAULT_OPTIONS, name: 'resnet', ...options };
-  if (typeof o.name !== 'string' || !/^[A-Za-z0-9][-A-Za-z0-9._/]*$/.test(o.name)) {
-    throw new ConfigError(
-      `${where}: name must be a string of letters, digits and - . _ / starting with a letter or digit (a valid tfjs name), got ${describe(o.name)}`,
-    );
-  }
-  const shape = o.inputShape;
-  if (
-    !Array.isArray(shape) ||
-    shape.length !== 3 ||
-    !shape.every((d, i) => (d === null && i < 2) || (typeof d === 'number' && Number.isInteger(d) && d > 0))
-  ) {
-    throw new ConfigError(
-      `${where}: inputShape must be [height, width, channels] with positive integers (height and width may be null), got ${describe(shape)}`,
-    );
-  }
-  checkBoolean(o.includeTop, where, 'includeTop');
-  checkInteger(o.classes, where, 'classes');
-  checkOneOf(o.pooling, ['avg', 'max', null], where, 'pooling');
-  checkOneOf(o.classifierActivation, ['softmax', 'linear'], where, 'classifierActivation');
-  checkOneOf(o.style, RESNET_STYLES, where, 'style');
-  checkOneOf(o.init, ['default', 'zeros'], where, 'init');
-  checkOneOf(o.outputStride, [8, 16, 32], where, 'outputStride');
-  checkRate(o.dropPathRate, where, 'dropPathRate');
-  checkBoolean(o.zeroInitLastBn, where, 'zeroInitLastBn');
-  return o;
-}
-
 /**
  * The general builder behind {@link resnet} and every preset: stem, stages,
  * head. Validates the whole configuration before building anything.
@@ -178,18 +146,16 @@ export function buildResNet(config: ResNetConfig, options: ResNetOptions): tf.La
     }),
   );
   const ctx = { spec, init: o.init, cache: new LayerCache() };
-  const input = tf.input({ shape: o.inputShape, name: 'input' });
-  const s = stem(input, { width: stemWidth, type: stemType }, ctx);
-  const features: FeatureLevel[] = [{ name: 'act1', channels: stemWidth, reduction: 2, layer: spec.stem.act }];
-  let x = s.pooled;
-  stages.forEach((st, i) => {
-    x = st.apply(x);
-    features.push({ name: `layer${i + 1}`, channels: st.outChannels, reduction: plan[i].reduction, layer: x.sourceLayer.name });
+  return assembleNetwork({
+    model: o,
+    head: o,
+    ctx,
+    stem: (input) => {
+      const s = stem(input, { width: stemWidth, type: stemType }, ctx);
+      return { output: s.pooled, feature: { name: 'act1', channels: stemWidth, reduction: 2, at: s.act } };
+    },
+    stages: stages.map((st, i) => ({ stage: st, feature: `layer${i + 1}`, reduction: plan[i].reduction })),
   });
-  const output = head(x, o, ctx);
-  const model = tf.model({ inputs: input, outputs: output, name: o.name });
-  setModelInfo(model, { style: o.style, features });
-  return model;
 }
 
 /**
@@ -221,4 +187,67 @@ function resolveDilation(
     );
   }
   return fromReplace;
+}
+
+/**
+ * ResNet-18 (basic blocks, [2, 2, 2, 2]); 11,689,512 trainable parameters as torchvision's.
+ *
+ * @example
+ * ```ts
+ * const model = resnet18({ classifierActivation: 'linear' });
+ * ```
+ */
+export function resnet18(options?: ResNetOptions): tf.LayersModel {
+  return resnet(18, options);
+}
+
+/**
+ * ResNet-34 (basic blocks, [3, 4, 6, 3]); 21,797,672 trainable parameters as torchvision's.
+ *
+ * @example
+ * ```ts
+ * const backbone = resnet34({ includeTop: false, pooling: 'avg' });
+ * ```
+ */
+export function resnet34(options?: ResNetOptions): tf.LayersModel {
+  return resnet(34, options);
+}
+
+/**
+ * ResNet-50 (bottleneck blocks, [3, 4, 6, 3]); 25,557,032 trainable parameters
+ * as torchvision's, `countParams()` 25,636,712 in Keras style as Keras's.
+ *
+ * @example
+ * ```ts
+ * import { resnet50 } from 'tfjs-resnet';
+ * const model = resnet50();
+ * const probs = model.predict(tf.zeros([1, 224, 224, 3])) as tf.Tensor;
+ * ```
+ */
+export function resnet50(options?: ResNetOptions): tf.LayersModel {
+  return resnet(50, options);
+}
+
+/**
+ * ResNet-101 (bottleneck blocks, [3, 4, 23, 3]); 44,549,160 trainable parameters as torchvision's.
+ *
+ * @example
+ * ```ts
+ * const model = resnet101({ style: 'keras' });
+ * ```
+ */
+export function resnet101(options?: ResNetOptions): tf.LayersModel {
+  return resnet(101, options);
+}
+
+/**
+ * ResNet-152 (bottleneck blocks, [3, 8, 36, 3]); 60,192,808 trainable parameters as torchvision's.
+ *
+ * @example
+ * ```ts
+ * const model = resnet152({ init: 'zeros' }); // fast build, weights to be loaded
+ * ```
+ */
+export function resnet152(options?: ResNetOptions): tf.LayersModel {
+  return resnet(152, options);
 }

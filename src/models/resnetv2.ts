@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BlockFactory } from '../blocks/block.js';
 import { resolveBlockFactory } from '../blocks/kinds.js';
-import { batchNorm, conv, relu, stemMaxPool, type UnitContext } from '../blocks/conv-bn.js';
+import { batchNorm, conv, relu, type UnitContext } from '../blocks/conv-bn.js';
 import { LayerCache } from '../blocks/layer-cache.js';
 import {
   preactBasicBlock,
@@ -12,10 +12,8 @@ import {
 } from '../blocks/preact.js';
 import { styleNames, styleSpec, type ResNetStyle, type StyleSpec } from '../blocks/style.js';
 import type { ResNetV2Names } from '../blocks/naming/names.js';
-import { head } from './head.js';
-import { setModelInfo, type FeatureLevel } from './model-info.js';
-import { resolveOptions } from './resnet.js';
-import type { ResNetOptions } from './options.js';
+import { assembleNetwork, stemMaxPool } from './network.js';
+import { resolveOptions, type ResNetOptions } from './options.js';
 import { deepStemWidths, type StemType } from './stem.js';
 import { planStages, resolveStagePlan } from './stage-plan.js';
 import { stage } from '../stages/stage.js';
@@ -154,7 +152,7 @@ function v2Stem(
       .get(pool, () => tf.layers.maxPooling2d({ poolSize: 1, strides: 2, padding: 'valid', name: pool }))
       .apply(windowMax) as tf.SymbolicTensor;
   } else {
-    y = stemMaxPool(y, pad, pool, ctx);
+    y = stemMaxPool(y, { pad, pool }, ctx);
   }
   return { feature, pooled: y };
 }
@@ -255,20 +253,18 @@ export function resnetV2(config: ResNetV2Config, options: ResNetOptions = {}): t
     });
   });
   const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
-  const input = tf.input({ shape: o.inputShape, name: 'input' });
-  const s = v2Stem(input, { width: c.stemWidth, type: c.stemType }, layout, ctx);
-  const stemName = s.feature.sourceLayer.name;
-  const features: FeatureLevel[] = [{ name: stemName, channels: c.stemWidth, reduction: 2, layer: stemName }];
-  let x = s.pooled;
-  stages.forEach((st, i) => {
-    x = st.apply(x);
-    features.push({ name: st.name, channels: x.shape[3] as number, reduction: plan[i].reduction, layer: x.sourceLayer.name });
+  return assembleNetwork({
+    model: o,
+    head: o,
+    ctx,
+    stem: (input) => {
+      const s = v2Stem(input, { width: c.stemWidth, type: c.stemType }, layout, ctx);
+      return { output: s.pooled, feature: { name: s.feature.sourceLayer.name, channels: c.stemWidth, reduction: 2, at: s.feature } };
+    },
+    stages: stages.map((st, i) => ({ stage: st, feature: st.name, reduction: plan[i].reduction })),
+    // Pre-activation: the last block's output is normalised once more.
+    preHead: (x) => relu(batchNorm(x, layout.postBn, ctx), layout.postAct, ctx),
   });
-  x = relu(batchNorm(x, layout.postBn, ctx), layout.postAct, ctx);
-  const output = head(x, o, ctx);
-  const model = tf.model({ inputs: input, outputs: output, name: o.name });
-  setModelInfo(model, { style: o.style, features });
-  return model;
 }
 
 /**
