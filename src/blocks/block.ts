@@ -226,26 +226,20 @@ export function resolveBlockArgs(kind: string, args: BlockArgs): ResolvedBlockAr
  *
  * @example
  * ```ts
- * class DoubleConvBlock extends BaseBlock {
- *   constructor(args: ResolvedBlockArgs, private readonly residual: ResolvedResidual) {
- *     super('double_conv', args, args.filters);
- *   }
+ * class ConvBlock extends BaseBlock {
  *   apply(x: tf.SymbolicTensor): tf.SymbolicTensor {
- *     const inChannels = this.inputChannels(x);
+ *     this.inputChannels(x); // rank 4, known channels, the same on every apply
  *     const { spec, name, filters, stride } = this.args;
  *     const ctx = { spec, init: this.args.init, cache: this.cache };
- *     return residualFrame(x, {
- *       inChannels, outChannels: filters, convCount: 2, block: this.args, residual: this.residual,
- *       main: (input) => {
- *         const y = convBn(input, { filters, kernelSize: 3, stride, conv: spec.conv(name, 1), bn: spec.bn(name, 1), act: spec.act(name, 1) }, ctx);
- *         return convBn(y, { filters, kernelSize: 3, conv: spec.conv(name, 2), bn: spec.bn(name, 2) }, ctx);
- *       },
- *     }, ctx);
+ *     return convBn(x, { filters, kernelSize: 3, stride, conv: spec.conv(name, 1), bn: spec.bn(name, 1), act: spec.act(name, 1) }, ctx);
  *   }
  * }
- * const doubleConv = defineBlock('double_conv', 1, (args: ResidualBlockArgs) =>
- *   new DoubleConvBlock(resolveBlockArgs('double_conv', args), resolveResidual(args, 'double_conv block')));
+ * const convBlock = defineBlock('conv', 1, (args: BlockArgs) => {
+ *   const resolved = resolveBlockArgs('conv', args);
+ *   return new ConvBlock('conv', resolved, resolved.filters);
+ * });
  * ```
+ * See examples/res2net.ts for a full residual block built on {@link residualFrame}.
  */
 export abstract class BaseBlock implements Block {
   /** The prefix of the block's layer names. */

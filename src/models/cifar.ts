@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { basicBlock, type BasicBlockArgs } from '../blocks/basic.js';
 import { convBn, type UnitContext } from '../blocks/conv-bn.js';
 import { LayerCache } from '../blocks/layer-cache.js';

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchNorm, conv, convBn, relu, type UnitContext } from '../blocks/conv-bn.js';
 import { denseInits } from '../blocks/init.js';
 import type { ResNetStyle } from '../blocks/style.js';
+import type { ResNetV2Names } from '../blocks/naming/names.js';
 import type { Stage } from '../stages/stage.js';
 import { deepStemWidths, type StemType } from './stem.js';
 import { setModelInfo, type FeatureLevel } from './model-info.js';
@@ -89,6 +90,49 @@ export function stemMaxPool(x: tf.SymbolicTensor, names: { readonly pad: string;
   return ctx.cache
     .get(pool, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: pool }))
     .apply(padded) as tf.SymbolicTensor;
+}
+
+/**
+ * The ResNetV2 stem: convolution(s) with no BN after the last (pre-activation), then
+ * 3×3 stride-2 max pooling with padding 1. timm pads the pool with −∞
+ * (PyTorch's `MaxPool2d(3, 2, padding=1)` on a map that can be negative):
+ * built exactly as a stride-1 `'same'` 3×3 max pool (tfjs leaves padding out
+ * of a max) subsampled by a stride-2 1×1 pool. Keras pads with zeros
+ * (`pool1_pad`), which this reproduces as Keras computes it.
+ * @internal
+ */
+export function preactStem(
+  x: tf.SymbolicTensor,
+  a: { readonly width: number; readonly type: StemType; readonly names: ResNetV2Names; readonly exactPool: boolean },
+  ctx: UnitContext,
+): { feature: tf.SymbolicTensor; pooled: tf.SymbolicTensor } {
+  const { width, type, names: layout } = a;
+  const { cache } = ctx;
+  let y: tf.SymbolicTensor;
+  if (type === 'default') {
+    y = conv(x, { filters: width, kernelSize: 7, stride: 2, padding: 'explicit', conv: layout.stemConv(undefined) }, ctx);
+  } else {
+    const widths = deepStemWidths(type, width);
+    y = x;
+    widths.forEach((w, k) => {
+      const last = k === widths.length - 1;
+      y = conv(y, { filters: w, kernelSize: 3, stride: k === 0 ? 2 : 1, bias: last ? ctx.spec.convBias : false, conv: layout.stemConv(k + 1) }, ctx);
+      if (!last) y = relu(batchNorm(y, layout.stemBn(k + 1), ctx), layout.stemAct(k + 1), ctx);
+    });
+  }
+  const feature = y;
+  const { pad, window, pool } = layout.pool;
+  if (a.exactPool) {
+    const windowMax = cache
+      .get(window, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same', name: window }))
+      .apply(y) as tf.SymbolicTensor;
+    y = cache
+      .get(pool, () => tf.layers.maxPooling2d({ poolSize: 1, strides: 2, padding: 'valid', name: pool }))
+      .apply(windowMax) as tf.SymbolicTensor;
+  } else {
+    y = stemMaxPool(y, { pad, pool }, ctx);
+  }
+  return { feature, pooled: y };
 }
 
 /** What follows the last stage. @internal */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { BlockArgs, BlockFactory } from '../blocks/block.js';
 import type { BottleneckBlockArgs } from '../blocks/bottleneck.js';
 import { resolveBlockFactory, type BlockKind } from '../blocks/kinds.js';

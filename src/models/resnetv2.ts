@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { BlockFactory } from '../blocks/block.js';
 import { resolveBlockFactory } from '../blocks/kinds.js';
-import { batchNorm, conv, relu, type UnitContext } from '../blocks/conv-bn.js';
+import { batchNorm, relu, type UnitContext } from '../blocks/conv-bn.js';
 import { LayerCache } from '../blocks/layer-cache.js';
 import {
   preactBasicBlock,
@@ -12,9 +12,9 @@ import {
 } from '../blocks/preact.js';
 import { styleNames, styleSpec, type ResNetStyle, type StyleSpec } from '../blocks/style.js';
 import type { ResNetV2Names } from '../blocks/naming/names.js';
-import { assembleNetwork, stemMaxPool } from './network.js';
+import { assembleNetwork, preactStem } from './network.js';
 import { resolveOptions, type ResNetOptions } from './options.js';
-import { deepStemWidths, type StemType } from './stem.js';
+import type { StemType } from './stem.js';
 import { planStages, resolveStagePlan } from './stage-plan.js';
 import { stage } from '../stages/stage.js';
 import { ConfigError } from '../errors.js';
@@ -115,47 +115,6 @@ function layoutOf(style: ResNetStyle): V2Layout {
   };
 }
 
-/**
- * The stem: convolution(s) with no BN after the last (pre-activation), then
- * 3×3 stride-2 max pooling with padding 1. timm pads the pool with −∞
- * (PyTorch's `MaxPool2d(3, 2, padding=1)` on a map that can be negative):
- * built exactly as a stride-1 `'same'` 3×3 max pool (tfjs leaves padding out
- * of a max) subsampled by a stride-2 1×1 pool. Keras pads with zeros
- * (`pool1_pad`), which this reproduces as Keras computes it.
- */
-function v2Stem(
-  x: tf.SymbolicTensor,
-  { width, type }: { readonly width: number; readonly type: StemType },
-  layout: V2Layout,
-  ctx: UnitContext,
-): { feature: tf.SymbolicTensor; pooled: tf.SymbolicTensor } {
-  const { cache } = ctx;
-  let y: tf.SymbolicTensor;
-  if (type === 'default') {
-    y = conv(x, { filters: width, kernelSize: 7, stride: 2, padding: 'explicit', conv: layout.stemConv(undefined) }, ctx);
-  } else {
-    const widths = deepStemWidths(type, width);
-    y = x;
-    widths.forEach((w, k) => {
-      const last = k === widths.length - 1;
-      y = conv(y, { filters: w, kernelSize: 3, stride: k === 0 ? 2 : 1, bias: last ? ctx.spec.convBias : false, conv: layout.stemConv(k + 1) }, ctx);
-      if (!last) y = relu(batchNorm(y, layout.stemBn(k + 1), ctx), layout.stemAct(k + 1), ctx);
-    });
-  }
-  const feature = y;
-  const { pad, window, pool } = layout.pool;
-  if (layout.exactPool) {
-    const windowMax = cache
-      .get(window, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same', name: window }))
-      .apply(y) as tf.SymbolicTensor;
-    y = cache
-      .get(pool, () => tf.layers.maxPooling2d({ poolSize: 1, strides: 2, padding: 'valid', name: pool }))
-      .apply(windowMax) as tf.SymbolicTensor;
-  } else {
-    y = stemMaxPool(y, { pad, pool }, ctx);
-  }
-  return { feature, pooled: y };
-}
 
 /** Validated {@link ResNetV2Config}. */
 interface ResolvedV2Config {
@@ -258,7 +217,7 @@ export function resnetV2(config: ResNetV2Config, options: ResNetOptions = {}): t
     head: o,
     ctx,
     stem: (input) => {
-      const s = v2Stem(input, { width: c.stemWidth, type: c.stemType }, layout, ctx);
+      const s = preactStem(input, { width: c.stemWidth, type: c.stemType, names: layout, exactPool: layout.exactPool }, ctx);
       return { output: s.pooled, feature: { name: s.feature.sourceLayer.name, channels: c.stemWidth, reduction: 2, at: s.feature } };
     },
     stages: stages.map((st, i) => ({ stage: st, feature: st.name, reduction: plan[i].reduction })),
