@@ -48,7 +48,18 @@ export interface LayerNames {
   /** A block's output ReLU: timm's `<block>.act<convCount>`, Keras's `<block>_out`. */
   out(block: string, convCount: number): string;
   /** The stem's layers: convolution, BatchNorm, ReLU, the max pool's padding and the max pool. */
-  readonly stem: { conv: string; bn: string; act: string; poolPad: string; pool: string };
+  readonly stem: {
+    /** The stem's (last) convolution: `conv1`, `conv1_conv`. */
+    conv: string;
+    /** Its BatchNorm: `bn1`, `conv1_bn`. */
+    bn: string;
+    /** Its ReLU (timm's first feature level): `act1`, `conv1_relu`. */
+    act: string;
+    /** The max pool's zero padding. */
+    poolPad: string;
+    /** The max pool: `maxpool`, `pool1_pool`. */
+    pool: string;
+  };
   /**
    * The i-th module of a deep stem (timm's `conv1` Sequential: 0 conv, 1 BN,
    * 2 ReLU, 3 conv, 4 BN, 5 ReLU, 6 conv), followed by `stem.bn` and `stem.act`.

@@ -23,6 +23,7 @@ export const BUILTIN_CATALOGS: readonly ModelCatalog[] = [TORCHVISION_MODELS, TI
  * const name: BuiltinModelName = 'resnext50_32x4d';
  * const model = createModel(name);
  * ```
+ * @useDeclaredType
  */
 export type BuiltinModelName = keyof typeof TORCHVISION_MODELS | keyof typeof TIMM_MODELS | keyof typeof RESNETV2_MODELS | keyof typeof CIFAR_MODELS;
 
