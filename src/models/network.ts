@@ -56,11 +56,7 @@ export function assembleNetwork(parts: NetworkParts): tf.LayersModel {
  * input is non-negative after the ReLU (Keras does the same).
  * @internal
  */
-export function stem(
-  x: tf.SymbolicTensor,
-  a: { width: number; type: StemType },
-  ctx: UnitContext,
-): { act: tf.SymbolicTensor; pooled: tf.SymbolicTensor } {
+export function stem(x: tf.SymbolicTensor, a: { width: number; type: StemType }, ctx: UnitContext): { act: tf.SymbolicTensor; pooled: tf.SymbolicTensor } {
   const { spec } = ctx;
   const names = spec.stem;
   let y: tf.SymbolicTensor;
@@ -87,9 +83,7 @@ export function stem(
 export function stemMaxPool(x: tf.SymbolicTensor, names: { readonly pad: string; readonly pool: string }, ctx: UnitContext): tf.SymbolicTensor {
   const { pad, pool } = names;
   const padded = ctx.cache.get(pad, () => tf.layers.zeroPadding2d({ padding: 1, name: pad })).apply(x) as tf.SymbolicTensor;
-  return ctx.cache
-    .get(pool, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: pool }))
-    .apply(padded) as tf.SymbolicTensor;
+  return ctx.cache.get(pool, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: pool })).apply(padded) as tf.SymbolicTensor;
 }
 
 /**
@@ -123,12 +117,8 @@ export function preactStem(
   const feature = y;
   const { pad, window, pool } = layout.pool;
   if (a.exactPool) {
-    const windowMax = cache
-      .get(window, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same', name: window }))
-      .apply(y) as tf.SymbolicTensor;
-    y = cache
-      .get(pool, () => tf.layers.maxPooling2d({ poolSize: 1, strides: 2, padding: 'valid', name: pool }))
-      .apply(windowMax) as tf.SymbolicTensor;
+    const windowMax = cache.get(window, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same', name: window })).apply(y) as tf.SymbolicTensor;
+    y = cache.get(pool, () => tf.layers.maxPooling2d({ poolSize: 1, strides: 2, padding: 'valid', name: pool })).apply(windowMax) as tf.SymbolicTensor;
   } else {
     y = stemMaxPool(y, { pad, pool }, ctx);
   }
@@ -153,13 +143,9 @@ export function head(x: tf.SymbolicTensor, a: HeadArgs, ctx: UnitContext): tf.Sy
   const pooling = a.includeTop ? 'avg' : a.pooling;
   let y = x;
   if (pooling === 'avg') {
-    y = ctx.cache
-      .get(spec.globalAvgPool, () => tf.layers.globalAveragePooling2d({ name: spec.globalAvgPool }))
-      .apply(y) as tf.SymbolicTensor;
+    y = ctx.cache.get(spec.globalAvgPool, () => tf.layers.globalAveragePooling2d({ name: spec.globalAvgPool })).apply(y) as tf.SymbolicTensor;
   } else if (pooling === 'max') {
-    y = ctx.cache
-      .get(spec.globalMaxPool, () => tf.layers.globalMaxPooling2d({ name: spec.globalMaxPool }))
-      .apply(y) as tf.SymbolicTensor;
+    y = ctx.cache.get(spec.globalMaxPool, () => tf.layers.globalMaxPooling2d({ name: spec.globalMaxPool })).apply(y) as tf.SymbolicTensor;
   }
   if (!a.includeTop) return y;
   return ctx.cache

@@ -1,4 +1,3 @@
-
 /**
  * The stem of a residual network:
  * - `'default'`: one 7×7 stride-2 convolution (torchvision, Keras);
