@@ -6,6 +6,8 @@ import { linearDropPathRates, planStages, type PlanStagesArgs } from '../src/mod
 import { resnet } from '../src/models/resnet.js';
 import { resnetV2 } from '../src/models/resnetv2.js';
 import { modelInfo } from '../src/models/model-info.js';
+import { stage } from '../src/stages/stage.js';
+import * as tf from '@tensorflow/tfjs';
 
 /** timm's make_blocks, written out independently: (stride, dilation) per stage. */
 function timmMakeBlocks(stages: number, outputStride: number): Array<[number, number]> {
@@ -140,4 +142,39 @@ describe('the families follow the plan', () => {
       v2.dispose();
     });
   }
+});
+
+describe('stage(): what ResNetV2 needs', () => {
+  it("stridedBlock 'last', blockName and blockArgsAt", () => {
+    const x = tf.input({ shape: [16, 16, 32] });
+    const s = stage({
+      block: 'basic',
+      filters: 32,
+      blocks: 3,
+      stride: 2,
+      dilation: 2,
+      firstDilation: 1,
+      stridedBlock: 'last',
+      name: 'stack',
+      blockName: (j) => `stack.blocks.${j}`,
+      blockArgsAt: (j) => (j === 1 ? { shortcut: 'none' } : {}),
+    });
+    const y = s.apply(x);
+    expect(y.shape).toEqual([null, 8, 8, 32]);
+    expect(s.blocks.map((b) => [b.name, b.stride])).toEqual([
+      ['stack.blocks.0', 1],
+      ['stack.blocks.1', 1],
+      ['stack.blocks.2', 2],
+    ]);
+    const layer = (n: string) => s.blocks.flatMap((b) => b.layers).find((l) => l.name === n)!;
+    // before the strided block: the previous dilation; the strided block's first 3×3 too, its second the new one
+    expect(layer('stack.blocks.0.conv2').getConfig().dilationRate).toEqual([1, 1]);
+    expect(layer('stack.blocks.2.conv1').getConfig().dilationRate).toEqual([1, 1]);
+    expect(layer('stack.blocks.2.conv2').getConfig().dilationRate).toEqual([2, 2]);
+    // blockArgsAt: the middle block has no shortcut (no addition)
+    expect(s.blocks[1].layers.some((l) => l.getClassName() === 'Add')).toBe(false);
+    expect(s.blocks[0].layers.some((l) => l.getClassName() === 'Add')).toBe(true);
+    expect(() => stage({ block: 'basic', filters: 8, blocks: 1, stridedBlock: 'middle' as never })).toThrow(/stridedBlock/);
+    tf.model({ inputs: x, outputs: y }).dispose();
+  });
 });
