@@ -69,5 +69,11 @@ export default defineConfig({
   platform: 'neutral',
   external: [/^@tensorflow\//, 'onnxruntime-node', /^node:/],
   esbuildPlugins: [onnxProtoApart],
+  // package.json's `sideEffects` describes dist/ for the bundlers of users; it
+  // must not let this build drop modules of src/ imported for their effects
+  // (layer registration, wasm training kernels).
+  esbuildOptions(options) {
+    options.ignoreAnnotations = true;
+  },
   onSuccess: relativeSourceMaps,
 });
