@@ -1,7 +1,9 @@
+import { version as VERSION } from '../../package.json';
 import { ConfigError, TfjsResnetError } from '../errors.js';
 import { didYouMean } from '../models/nearest-names.js';
 import { commandHelp, parseCommandArgs, PROGRAM, type Command } from './command.js';
 import { benchCommand } from './commands/bench.js';
+import { checkpointCommand } from './commands/checkpoint.js';
 import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { modelsCommand } from './commands/models.js';
@@ -11,7 +13,16 @@ import { summaryCommand } from './commands/summary.js';
 import { nodeCliIo, writeLine, type CliIo } from './io.js';
 
 /** The commands, in help order. */
-const COMMANDS: readonly Command[] = [summaryCommand, predictCommand, convertCommand, quantizeCommand, benchCommand, gradientsCommand, modelsCommand];
+const COMMANDS: readonly Command[] = [
+  summaryCommand,
+  predictCommand,
+  convertCommand,
+  quantizeCommand,
+  checkpointCommand,
+  benchCommand,
+  gradientsCommand,
+  modelsCommand,
+];
 
 /**
  * Exit codes of {@link runCli}: 0 success, 1 a failure while working (a file
@@ -42,6 +53,10 @@ function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    'Options:',
+    '  -h, --help     show this help',
+    '  -v, --version  print the version',
+    '',
     `Run \`${PROGRAM} <command> --help\` for a command's options.`,
     '',
   ].join('\n');
@@ -65,8 +80,11 @@ function findCommand(name: string): Command {
  *
  * Commands: `summary <model> [--input HxW] [--json]`, `predict <model>
  * <image...> --weights <file|url> [--top k]`, `convert <model> --weights
- * <file.safetensors> --out <dir> [--optimize]`, `bench <model>`,
- * `gradients`, `models`; `--help` on each.
+ * <file.pth|file.safetensors> --out <dir> [--optimize]`, `checkpoint
+ * <file.pth> [--out file.safetensors]`, `bench <model>`, `gradients`,
+ * `models`; `--help` on each. Without arguments, or with `-h`/`--help`, it
+ * prints the command list; `-v`/`--version` prints the package's version;
+ * both exit 0.
  *
  * @param argv - the arguments, e.g. `['summary', 'resnet50', '--json']`.
  * @param io - where to write; the process's streams by default.
@@ -85,10 +103,14 @@ export async function runCli(argv: readonly string[], io: CliIo = nodeCliIo()): 
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       const topic = first === 'help' ? rest[0] : undefined;
       io.stdout.write(topic === undefined ? mainHelp() : commandHelp(findCommand(topic)));
-      return first === undefined ? CLI_EXIT_CODES.usage : CLI_EXIT_CODES.ok;
+      return CLI_EXIT_CODES.ok;
+    }
+    if (first === '--version' || first === '-v') {
+      writeLine(io.stdout, VERSION);
+      return CLI_EXIT_CODES.ok;
     }
     if (first.startsWith('-')) {
-      throw new ConfigError(`${PROGRAM}: expected a command before options, got "${first}"; valid commands are ${COMMANDS.map((c) => c.name).join(', ')}`);
+      throw new ConfigError(`${PROGRAM}: expected a command before options, got "${first}"; valid commands are ${COMMANDS.map((c) => c.name).join(', ')}; valid options here are -h/--help and -v/--version`);
     }
     const command = findCommand(first);
     const { values, positionals } = parseCommandArgs(command, rest);

@@ -122,8 +122,9 @@ function indexList(value: PickleValue, what: string): number[] {
  * lies inside the storage, and its byte size is at most `limit` (the file's
  * size: only a broadcast view with zero strides could be larger, and reading
  * one must not allocate more than the file holds).
+ * @internal
  */
-function rebuildTensor(args: PickleTuple, fn: string, limit: number): TensorRef {
+export function rebuildTensor(args: PickleTuple, fn: string, limit: number): TensorRef {
   const [storage, offset, size, stride] = args;
   if (!(storage instanceof StorageRef)) fail(`${fn}: its first argument is not a storage`);
   const s = storage as StorageRef;
@@ -180,19 +181,22 @@ export const isTensorRef = (x: unknown): x is TensorRef => x instanceof TensorRe
  * tensor and parameter rebuild functions, `torch.Size`, `torch.device`.
  * @internal
  */
-export function torchGlobals(persistentLoad: (pid: PickleValue) => PickleValue, fileBytes: number): PickleGlobals {
+export function torchGlobals(persistentLoad: (pid: PickleValue) => PickleValue, fileBytes: number, tensorTypes = false): PickleGlobals {
   const calls = allowedCalls(fileBytes);
   return {
     global(module, name) {
       const full = `${module}.${name}`;
       if (module === 'torch' && name in STORAGE_CLASSES) return new PickleGlobal(module, name);
+      // The tar layout names each tensor's type (torch.FloatTensor, ...) as plain data.
+      if (tensorTypes && module === 'torch' && name.replace(/Tensor$/, 'Storage') in STORAGE_CLASSES) return new PickleGlobal(module, name);
       if (calls.has(full)) return new PickleGlobal(module, name);
       return refuseGlobal(module, name);
     },
     call(fn, args, opcode) {
       const full = fn.fullName;
-      if (fn.module === 'torch' && fn.name in STORAGE_CLASSES) return fail(`${opcode} of ${full}: storages come from persistent ids only`);
-      return calls.get(full)!(args, full);
+      const impl = calls.get(full);
+      if (impl === undefined) return fail(`${opcode} of ${full}: storage and tensor types are names here, never called`);
+      return impl(args, full);
     },
     build(target, state) {
       // _rebuild_parameter_with_state and Parameter.__setstate__: Python attributes of a tensor, no weights.
@@ -211,15 +215,16 @@ const parameter: Impl = (args, name) => {
 };
 
 /** The callable globals of the allow-list, by `module.name`. */
-const allowedCalls = (fileBytes: number): ReadonlyMap<string, Impl> => new Map<string, Impl>([
-  ['torch._utils._rebuild_tensor', (args, name) => rebuildTensor(args, name, fileBytes)],
-  ['torch._utils._rebuild_tensor_v2', (args, name) => rebuildTensor(args, name, fileBytes)],
-  ['torch._utils._rebuild_parameter', parameter],
-  ['torch._utils._rebuild_parameter_with_state', parameter],
-  ['torch.nn.parameter.Parameter', (args, name) => (args.length === 0 ? fail(`${name}() without data`) : parameter(args, name))],
-  ['torch.Size', (args) => (Array.isArray(args[0]) ? Object.freeze(indexList(args[0], 'torch.Size')) : fail('torch.Size needs a tuple'))],
-  ['torch.device', (args) => (typeof args[0] === 'string' ? args[0] : fail('torch.device needs a string'))],
-]);
+const allowedCalls = (fileBytes: number): ReadonlyMap<string, Impl> =>
+  new Map<string, Impl>([
+    ['torch._utils._rebuild_tensor', (args, name) => rebuildTensor(args, name, fileBytes)],
+    ['torch._utils._rebuild_tensor_v2', (args, name) => rebuildTensor(args, name, fileBytes)],
+    ['torch._utils._rebuild_parameter', parameter],
+    ['torch._utils._rebuild_parameter_with_state', parameter],
+    ['torch.nn.parameter.Parameter', (args, name) => (args.length === 0 ? fail(`${name}() without data`) : parameter(args, name))],
+    ['torch.Size', (args) => (Array.isArray(args[0]) ? Object.freeze(indexList(args[0], 'torch.Size')) : fail('torch.Size needs a tuple'))],
+    ['torch.device', (args) => (typeof args[0] === 'string' ? args[0] : fail('torch.device needs a string'))],
+  ]);
 
 /**
  * Reads a tensor's elements: the strided view of its storage copied into
@@ -243,7 +248,7 @@ export function materialise(t: TensorRef, name: string): DecodedData {
   } else if (isContiguous(t.shape, t.stride)) {
     bytes = data.subarray(base * size, (base + count) * size);
   } else {
-    bytes = gather(data, base, t.shape, t.stride, size, count);
+    bytes = gather(data, { base, shape: t.shape, stride: t.stride, size, count });
   }
   if (!root.littleEndian && size > 1) {
     const swapped = bytes.slice();
@@ -263,7 +268,10 @@ function isContiguous(shape: readonly number[], stride: readonly number[]): bool
 }
 
 /** Copies a strided view into row-major order, element by element. */
-function gather(data: Uint8Array, base: number, shape: readonly number[], stride: readonly number[], size: number, count: number): Uint8Array {
+function gather(
+  data: Uint8Array,
+  { base, shape, stride, size, count }: { base: number; shape: readonly number[]; stride: readonly number[]; size: number; count: number },
+): Uint8Array {
   const out = new Uint8Array(count * size);
   const rank = shape.length;
   const index = new Array<number>(rank).fill(0);

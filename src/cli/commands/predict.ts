@@ -46,7 +46,7 @@ export const predictCommand: Command = {
     "Each image is decoded (JPEG or PNG), resized on its shorter side and center-cropped as torchvision's eval\n" +
     'transform does, normalized (torch mode: ÷255, ImageNet mean/std), run through the model and a softmax.',
   options: {
-    weights: { type: 'string', value: '<file|url>', description: 'PyTorch state dict as .safetensors (required)' },
+    weights: { type: 'string', value: '<file|url>', description: 'PyTorch weights: a torch.save checkpoint (.pth/.pt/.th) or .safetensors (required)' },
     top: { type: 'string', value: '<k>', description: 'classes to print per image (default: 5)' },
     ...IMAGE_INPUT_OPTIONS,
     json: { type: 'boolean', description: 'print the predictions as JSON' },
