@@ -9,15 +9,7 @@ import type { onnx as OnnxTypes } from 'onnx-proto';
 import { ConfigError, ShapeError, createModel, cifarResnet } from '../src/index.js';
 import { createOnnxSession, exportOnnx } from '../src/onnx/index.js';
 import { fixturePath } from './helpers/golden-numerics.js';
-import {
-  CALIBRATION_INDICES,
-  CIFAR_NETS,
-  EVALUATION_INDICES,
-  cifarImages,
-  cifarLabels,
-  percentEqual,
-  torchTop1,
-} from './helpers/cifar-realworld.js';
+import { CALIBRATION_INDICES, CIFAR_NETS, EVALUATION_INDICES, cifarImages, cifarLabels, percentEqual, torchTop1 } from './helpers/cifar-realworld.js';
 
 const onnx = (onnxProto as unknown as { onnx: typeof OnnxTypes }).onnx;
 
@@ -145,7 +137,16 @@ describe('bad calibration input', () => {
     ['wrong channels', () => tf.zeros([2, 32, 32, 1]), ShapeError, /calibration channels is 1 but the model input \[\?, 32, 32, 3\] needs 3/],
     ['wrong size', () => tf.zeros([2, 28, 32, 3]), ShapeError, /calibration height is 28 .* needs 32/],
     ['empty', () => tf.zeros([0, 32, 32, 3]), ConfigError, /calibration is empty \(shape \[0, 32, 32, 3\]\)/],
-    ['NaN', () => tf.tensor4d(new Float32Array(3 * 3072).map((_, i) => (i === 3072 + 5 ? NaN : 0)), [3, 32, 32, 3]), ConfigError, /calibration image 1 holds NaN \(element 5\)/],
+    [
+      'NaN',
+      () =>
+        tf.tensor4d(
+          new Float32Array(3 * 3072).map((_, i) => (i === 3072 + 5 ? NaN : 0)),
+          [3, 32, 32, 3],
+        ),
+      ConfigError,
+      /calibration image 1 holds NaN \(element 5\)/,
+    ],
     ['Infinity', () => tf.tensor4d([Infinity, ...new Array(32 * 32 * 3 - 1).fill(0)], [1, 32, 32, 3]), ConfigError, /image 0 holds Infinity \(element 0\)/],
     ['int32', () => tf.zeros([1, 32, 32, 3], 'int32'), ConfigError, /must be float32 .* got int32/],
   ])('%s: typed error naming it, no tensor leaked', async (_, make, type, message) => {

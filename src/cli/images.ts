@@ -52,7 +52,10 @@ export async function imageFiles(folder: string, command: string): Promise<strin
   } catch {
     throw new ConfigError(`${PROGRAM} ${command}: "${folder}" is not a readable folder; give a folder of JPEG or PNG images`);
   }
-  const files = entries.filter((f) => IMAGE_FILE.test(f)).sort().map((f) => path.join(folder, f));
+  const files = entries
+    .filter((f) => IMAGE_FILE.test(f))
+    .sort()
+    .map((f) => path.join(folder, f));
   if (files.length === 0) throw new ConfigError(`${PROGRAM} ${command}: no JPEG or PNG images in "${folder}"`);
   return files;
 }

@@ -41,10 +41,7 @@ export async function calibrationRanges(
   options: RangeOptions,
 ): Promise<Map<string, ValueRange>> {
   const graph = proto.graph!;
-  const outputs = [
-    ...(graph.output ?? []),
-    ...names.map((name) => ({ name, type: { tensorType: { elemType: ELEMENT_TYPES.float32 } } })),
-  ];
+  const outputs = [...(graph.output ?? []), ...names.map((name) => ({ name, type: { tensorType: { elemType: ELEMENT_TYPES.float32 } } }))];
   const bytes = onnx.ModelProto.encode({ ...proto, graph: { ...graph, output: outputs } }).finish();
   const ort = await loadOrt();
   const session = await ort.InferenceSession.create(bytes, await sessionOptions({ threads: options.threads }, 'exportOnnx'));

@@ -46,7 +46,8 @@ function encodeWeights(specs: readonly Spec[], data: ArrayBuffer, dtype: 'float1
   for (const spec of specs) {
     if (spec.quantization !== undefined) throw new ConfigError(`withWeightsDtype: weight "${spec.name}" is already quantized (${spec.quantization.dtype})`);
     const bytes = BYTES[spec.dtype];
-    if (bytes === undefined) throw new ConfigError(`withWeightsDtype: weight "${spec.name}" has dtype ${spec.dtype}; only float32, int32 and bool weights can be saved`);
+    if (bytes === undefined)
+      throw new ConfigError(`withWeightsDtype: weight "${spec.name}" has dtype ${spec.dtype}; only float32, int32 and bool weights can be saved`);
     const size = spec.shape.reduce((a, b) => a * b, 1) * bytes;
     const raw = new Uint8Array(data, offset, size);
     offset += size;

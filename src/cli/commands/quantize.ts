@@ -62,7 +62,10 @@ export const quantizeCommand: Command = {
       calibration = tf.concat(images, 0);
       const bytes = await exportOnnx(model, { quantize: 'int8', calibration, method, reduceRange: values['reduce-range'] === true });
       await writeFile(out, bytes);
-      writeLine(io.stdout, `wrote ${out} (${formatBytes(bytes.length)}), int8, calibrated on ${files.length} image${files.length === 1 ? '' : 's'} (${method})`);
+      writeLine(
+        io.stdout,
+        `wrote ${out} (${formatBytes(bytes.length)}), int8, calibrated on ${files.length} image${files.length === 1 ? '' : 's'} (${method})`,
+      );
       return 0;
     } finally {
       tf.dispose([...images, ...(calibration ? [calibration] : [])]);
