@@ -85,7 +85,7 @@ function encodeWeights(specs: readonly Spec[], data: ArrayBuffer, dtype: 'float1
  * float32: half (float16) or a quarter (uint8) of the download, for the
  * accuracy cost measured in the deployment guide.
  *
- * @param handler - where to save (e.g. {@link nodeFileSystem}, `'downloads://…'` via `tf.io.getSaveHandlers`).
+ * @param handler - where to save (e.g. `nodeFileSystem` from `tfjs-resnet/node`, `'downloads://…'` via `tf.io.getSaveHandlers`).
  * @param dtype - how to store float32 weights; other weights (int32, bool) are kept.
  * @returns the wrapping handler.
  *
