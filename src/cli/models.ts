@@ -3,7 +3,7 @@ import { ConfigError } from '../errors.js';
 import { didYouMean } from '../models/nearest-names.js';
 import type { ResNetOptions } from '../models/options.js';
 import { createModel, getModel, listModels, type RegisteredModel } from '../models/registry.js';
-import { PROGRAM } from './command.js';
+import { PROGRAM, type OptionValues } from './command.js';
 
 /**
  * The registry entry of `name`; an unknown name gives a {@link ConfigError}
@@ -23,6 +23,15 @@ export function modelEntry(name: string, command: string): RegisteredModel {
 /** Builds the model of a registry entry (from {@link modelEntry}). @internal */
 export function buildModel(entry: RegisteredModel, options: ResNetOptions): tf.LayersModel {
   return createModel(entry.name, options);
+}
+
+/**
+ * The model of a registry entry, built to receive weights (`init: 'zeros'`),
+ * ending in logits when `--logits` was given, else as registered.
+ * @internal
+ */
+export function buildForWeights(entry: RegisteredModel, inputShape: [number | null, number | null, number], values: OptionValues): tf.LayersModel {
+  return buildModel(entry, { init: 'zeros', inputShape, ...(values.logits === true ? { classifierActivation: 'linear' as const } : {}) });
 }
 
 /** The input shape of an entry's model: `--input` height×width when given, else its default (224×224×3 for ImageNet models). @internal */

@@ -7,7 +7,7 @@ import { choiceOption, requiredOption, sizeOption, type Command } from '../comma
 import { WEIGHTS_DTYPES, withWeightsDtype } from '../../weights/weights-dtype.js';
 import { nodeFileSystem } from '../file-system.js';
 import { writeLine } from '../io.js';
-import { buildModel, inputShapeFor, modelEntry } from '../models.js';
+import { buildForWeights, inputShapeFor, modelEntry } from '../models.js';
 import { formatBytes } from '../progress.js';
 import { loadWeightsWithProgress } from '../weights.js';
 
@@ -51,11 +51,7 @@ export const convertCommand: Command = {
     const hw = sizeOption(values, 'input', 'convert');
     const dtype = choiceOption(values, 'weights-dtype', WEIGHTS_DTYPES, 'float32', 'convert');
     await selectBackend(values, 'convert');
-    let model: tf.LayersModel = buildModel(entry, {
-      init: 'zeros',
-      inputShape: inputShapeFor(entry, hw),
-      ...(values.logits === true ? { classifierActivation: 'linear' as const } : {}),
-    });
+    let model: tf.LayersModel = buildForWeights(entry, inputShapeFor(entry, hw), values);
     try {
       await loadWeightsWithProgress(model, weights, io.stderr);
       if (values.optimize === true) {

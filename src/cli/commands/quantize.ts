@@ -6,7 +6,7 @@ import { BACKEND_OPTION, selectBackend } from '../backend.js';
 import { choiceOption, integerOption, requiredOption, stringOption, type Command } from '../command.js';
 import { IMAGE_INPUT_OPTIONS, imageFiles, imageInput, imageInputOptions } from '../images.js';
 import { writeLine } from '../io.js';
-import { buildModel, modelEntry } from '../models.js';
+import { buildForWeights, modelEntry } from '../models.js';
 import { formatBytes } from '../progress.js';
 import { loadWeightsWithProgress } from '../weights.js';
 
@@ -49,11 +49,7 @@ export const quantizeCommand: Command = {
     const files = (await imageFiles(folder, 'quantize')).slice(0, maxImages);
     await selectBackend(values, 'quantize');
 
-    const model = buildModel(entry, {
-      init: 'zeros',
-      inputShape: [input.crop, input.crop, 3],
-      ...(values.logits === true ? { classifierActivation: 'linear' as const } : {}),
-    });
+    const model = buildForWeights(entry, [input.crop, input.crop, 3], values);
     const images: tf.Tensor4D[] = [];
     let calibration: tf.Tensor | undefined;
     try {
