@@ -174,3 +174,39 @@ describe('bad calibration input', () => {
     y.dispose();
   });
 });
+
+describe('models beyond the ResNets', () => {
+  test('a dense model: the graph input itself is quantized, the classifier runs int8, outputs near fp32', async () => {
+    const input = tf.input({ shape: [16] });
+    const hidden = tf.layers.dense({ units: 32, activation: 'relu' }).apply(input) as tf.SymbolicTensor;
+    const output = tf.layers.dense({ units: 4 }).apply(hidden) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: output });
+    const calibration = tf.randomNormal([64, 16], 0, 1, 'float32', 11);
+    const bytes = await exportOnnx(model, { quantize: 'int8', calibration, method: 'minmax' });
+    const graph = decode(bytes);
+    const gemms = graph.node.filter((n) => n.opType === 'Gemm');
+    expect(gemms.length).toBe(2);
+    const producer = (name: string) => graph.node.find((n) => n.output.includes(name));
+    expect(gemms.map((g) => [producer(g.input[0])?.opType, producer(g.input[1])?.opType])).toEqual([
+      ['DequantizeLinear', 'DequantizeLinear'],
+      ['DequantizeLinear', 'DequantizeLinear'],
+    ]);
+    expect(graph.node.filter((n) => n.opType === 'Relu').length).toBe(1); // a Gemm's Relu is not folded: its output is not quantized
+    const x = tf.randomNormal([8, 16], 0, 1, 'float32', 12);
+    const [fp32, int8] = [await runOnnxBytes(exportOnnx(model), x), await runOnnxBytes(bytes, x)];
+    const ref = (await fp32.data()) as Float32Array;
+    const got = (await int8.data()) as Float32Array;
+    const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const worst = ref.reduce((m, v, i) => Math.max(m, Math.abs(v - got[i])), 0);
+    expect(worst / scale).toBeLessThan(0.05);
+    tf.dispose([calibration, x, fp32, int8]);
+    model.dispose();
+  });
+});
+
+async function runOnnxBytes(bytes: Uint8Array, x: tf.Tensor): Promise<tf.Tensor> {
+  const session = await createOnnxSession(bytes);
+  const [y] = await session.run(x);
+  await session.release();
+  return y;
+}
