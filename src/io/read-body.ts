@@ -46,8 +46,37 @@ export interface ReadBodyArgs {
  * @internal
  */
 export async function readBody(body: ReadableStream<Uint8Array>, args: ReadBodyArgs): Promise<Uint8Array> {
+  const sink = new ByteSink(args.total);
+  await streamBody(body, args, sink);
+  return sink.finish();
+}
+
+/**
+ * Where {@link streamBody} puts the chunks of a body: a buffer
+ * ({@link ByteSink}) or a file being written.
+ * @internal
+ */
+export interface ChunkSink {
+  /** Bytes pushed so far. */
+  readonly length: number;
+  /** Takes one chunk; a returned promise is awaited before the next read (back-pressure). */
+  push(chunk: Uint8Array): void | Promise<void>;
+}
+
+/**
+ * Streams a response body chunk by chunk into `sink`, with the checks of
+ * {@link readBody} (deadline, truncation, `maxBytes`, progress); the stream is
+ * cancelled on every early exit.
+ *
+ * @throws FetchError as {@link readBody}, or whatever `sink.push` throws.
+ * @example
+ * ```ts
+ * await streamBody(response.body, { deadline, label: url, total, strictLength: true }, fileSink);
+ * ```
+ * @internal
+ */
+export async function streamBody(body: ReadableStream<Uint8Array>, args: ReadBodyArgs, sink: ChunkSink): Promise<void> {
   const { deadline, label, total, strictLength, maxBytes, onProgress } = args;
-  const sink = new ByteSink(total);
   const reader = body.getReader();
   const signal = deadline.signal;
 
@@ -80,7 +109,7 @@ export async function readBody(body: ReadableStream<Uint8Array>, args: ReadBodyA
         finished = true;
         break;
       }
-      sink.push(result.value);
+      await sink.push(result.value);
       if (maxBytes !== undefined && sink.length > maxBytes) {
         throw new FetchError(`${label} sent more than maxBytes (${maxBytes}) bytes; refusing the rest`);
       }
@@ -96,5 +125,4 @@ export async function readBody(body: ReadableStream<Uint8Array>, args: ReadBodyA
       `truncated body from ${label}: expected ${total} bytes (Content-Length), received ${sink.length}`,
     );
   }
-  return sink.finish();
 }

@@ -10,6 +10,7 @@ import { featuresOnly } from '../features/features-only.js';
 import { loadPyTorchWeights, type PyTorchWeightsSource } from '../weights/load-pytorch.js';
 import { loadKerasWeights, type KerasWeightsSource } from '../weights/load-keras.js';
 import type { LoadWeightsOptions } from '../weights/load-options.js';
+import { createPretrainedModel, requestedTag, type CreatePretrainedOptions } from '../pretrained/load.js';
 
 /**
  * Whose network a model name reproduces — and so whose weights it loads:
@@ -346,16 +347,20 @@ export interface CreateModelWithWeightsOptions extends CreateModelOptions {
  * const pretrained = await createModel('resnet50', { weights: 'resnet50.safetensors' });
  * ```
  */
+export function createModel(name: string, options: CreatePretrainedOptions): Promise<tf.LayersModel>;
 export function createModel(name: string, options: CreateModelWithWeightsOptions): Promise<tf.LayersModel>;
 export function createModel(name: string, options?: CreateModelOptions): tf.LayersModel;
 export function createModel(
   name: string,
-  options: CreateModelOptions | CreateModelWithWeightsOptions = {},
+  options: CreateModelOptions | CreateModelWithWeightsOptions | CreatePretrainedOptions = {},
 ): tf.LayersModel | Promise<tf.LayersModel> {
-  const entry = lookup(name, 'createModel');
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError(`createModel("${name}"): options must be an object, got ${describe(options)}`);
   }
+  // Published weights (`pretrained`, or a torchvision enum name as `weights`): src/pretrained.
+  const tag = requestedTag(name, options as Partial<CreatePretrainedOptions>, `createModel("${name}")`);
+  if (tag !== undefined) return createPretrainedModel(name, tag, options as Partial<CreatePretrainedOptions>);
+  const entry = lookup(name, 'createModel');
   const { featuresOnly: asFeatures, outIndices, weights, weightsOptions, ...modelOptions } =
     options as Partial<CreateModelWithWeightsOptions>;
   if (asFeatures !== undefined) checkBoolean(asFeatures, `createModel("${name}")`, 'featuresOnly');

@@ -1,0 +1,179 @@
+/**
+ * `createModel(name, { pretrained: true })`: a registered network with
+ * published weights, fetched through the verified cache.
+ * @module
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { ConfigError } from '../errors.js';
+import { featuresOnly } from '../features/features-only.js';
+import { createModel, type CreateModelOptions } from '../models/registry.js';
+import { checkBoolean, describe } from '../validate.js';
+import { loadPyTorchWeights } from '../weights/load-pytorch.js';
+import type { LoadReport, LoadWeightsOptions } from '../weights/load-options.js';
+import { fetchPretrained } from './cache.js';
+import { findPretrained, torchvisionWeightsTag } from './catalog.js';
+import type { PretrainedWeights } from './entry.js';
+import { resolvePretrainedOptions, type PretrainedOptions } from './options.js';
+
+/**
+ * Options of {@link createModel} with published weights: the model options,
+ * which weights, and how to fetch and cache them.
+ *
+ * @example
+ * ```ts
+ * const model = await createModel('resnet50', { pretrained: true, classifierActivation: 'linear' });
+ * const tuned = await createModel('resnet50.a1_in1k', { pretrained: true, classes: 10 }); // new classifier
+ * const cifar = await createModel('resnet32', { pretrained: true, mirror: 'http://127.0.0.1:8080' });
+ * ```
+ */
+export interface CreatePretrainedOptions extends CreateModelOptions, PretrainedOptions {
+  /**
+   * Which published weights: `true` for those the name says (a tag such as
+   * `resnet50.tv2_in1k`, or a model name for its default weights); or a tag;
+   * a weights name of the model (`'a1_in1k'`); or torchvision's enum name
+   * (`'IMAGENET1K_V2'`, `'DEFAULT'`).
+   */
+  pretrained: true | string;
+  /**
+   * Options of the weight loader (strictness, progress of the assignment).
+   * @defaultValue strict loading
+   */
+  weightsOptions?: Pick<LoadWeightsOptions, 'strict' | 'onProgress'>;
+}
+
+/**
+ * What happened to the classifier of a model built with published weights:
+ * `'loaded'` (the publisher's), `'reinitialized'` (another `classes`: a fresh
+ * classifier, timm's rule) or `'omitted'` (`includeTop: false` or
+ * `featuresOnly`: the publisher's classifier was not used).
+ *
+ * @example
+ * ```ts
+ * if (pretrainedInfo(model)?.classifier === 'reinitialized') console.log('train the classifier first');
+ * ```
+ */
+export type ClassifierState = 'loaded' | 'reinitialized' | 'omitted';
+
+/**
+ * Which published weights a model was built with, and how they loaded.
+ *
+ * @example
+ * ```ts
+ * const info = pretrainedInfo(model)!;
+ * console.log(info.weights.tag, info.classifier, info.downloaded, info.report.loaded.length);
+ * ```
+ */
+export interface PretrainedInfo {
+  /** The catalog entry. */
+  readonly weights: PretrainedWeights;
+  /** The file loaded: its path in the cache (Node) or its URL (browsers). */
+  readonly file: string;
+  /** Whether it was downloaded now (false: it came from the cache). */
+  readonly downloaded: boolean;
+  /** What happened to the classifier. */
+  readonly classifier: ClassifierState;
+  /** The loader's report (keys loaded, ignored, …). */
+  readonly report: LoadReport;
+}
+
+const infos = new WeakMap<tf.LayersModel, PretrainedInfo>();
+
+/**
+ * The published weights `model` was built with by
+ * `createModel(…, { pretrained })`, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * const model = await createModel('resnet18', { pretrained: true, classes: 5 });
+ * pretrainedInfo(model)?.classifier; // 'reinitialized'
+ * pretrainedInfo(model)?.report.ignored; // ['fc.weight', 'fc.bias', …num_batches_tracked]
+ * ```
+ */
+export function pretrainedInfo(model: tf.LayersModel): PretrainedInfo | undefined {
+  return infos.get(model);
+}
+
+/**
+ * The tag a `createModel` call asks for, or `undefined` when it asks for no
+ * published weights: `{ pretrained }`, or `{ weights }` naming a torchvision enum.
+ * @internal
+ */
+export function requestedTag(name: string, options: { pretrained?: unknown; weights?: unknown }, where: string): string | undefined {
+  const { pretrained, weights } = options;
+  if (pretrained === undefined || pretrained === false) {
+    if (typeof weights === 'string') return torchvisionWeightsTag(name, weights, where);
+    return undefined;
+  }
+  if (weights !== undefined) {
+    throw new ConfigError(`${where}: pass either pretrained (published weights) or weights (your own file), not both`);
+  }
+  if (pretrained === true) return name;
+  if (typeof pretrained !== 'string' || pretrained === '') {
+    throw new ConfigError(`${where}: pretrained must be true, a tag such as "resnet50.tv2_in1k", or a weights name such as "IMAGENET1K_V2", got ${describe(pretrained)}`);
+  }
+  const model = name.includes('.') ? findPretrained(name, where).model : name;
+  const enumTag = torchvisionWeightsTag(model, pretrained, where);
+  if (enumTag !== undefined) return enumTag;
+  return pretrained.includes('.') ? pretrained : `${model}.${pretrained}`;
+}
+
+/**
+ * Builds the model of `tag` and loads its published weights.
+ * @internal
+ */
+export async function createPretrainedModel(name: string, tag: string, options: Partial<CreatePretrainedOptions>): Promise<tf.LayersModel> {
+  const where = `createModel("${name}")`;
+  const entry = findPretrained(tag, where);
+  const model = name.includes('.') ? entry.model : name;
+  if (model !== entry.model) {
+    throw new ConfigError(`${where}: the weights "${entry.tag}" are for ${entry.model}, not ${model}; use createModel("${entry.tag}", { pretrained: true })`);
+  }
+  const {
+    pretrained: _pretrained,
+    weights: _weights,
+    weightsOptions,
+    cacheDir,
+    offline,
+    mirror,
+    headers,
+    timeoutMs,
+    signal,
+    onProgress,
+    featuresOnly: asFeatures,
+    outIndices,
+    ...modelOptions
+  } = options as Partial<CreatePretrainedOptions> & { weights?: unknown };
+  if (asFeatures !== undefined) checkBoolean(asFeatures, where, 'featuresOnly');
+  const fetchOptions = resolvePretrainedOptions({ cacheDir, offline, mirror, headers, timeoutMs, signal, onProgress }, where);
+  const fetched = await fetchPretrained(entry, fetchOptions, where);
+
+  const headless = modelOptions.includeTop === false || asFeatures === true;
+  const classes = modelOptions.classes ?? entry.classes;
+  const classifier: ClassifierState = headless ? 'omitted' : classes === entry.classes ? 'loaded' : 'reinitialized';
+  const built = createModel(entry.model, {
+    inputShape: [...entry.data.inputSize, 3],
+    ...(entry.style !== undefined ? { style: entry.style } : {}),
+    ...(classifier === 'reinitialized' ? {} : { init: 'zeros' as const }),
+    ...modelOptions,
+    ...(asFeatures === true ? { includeTop: false } : {}),
+    classes,
+  });
+  try {
+    const report = await loadPyTorchWeights(built, fetched.source, {
+      ...weightsOptions,
+      skipKeys: classifier === 'loaded' ? undefined : [`${entry.classifier}.weight`, `${entry.classifier}.bias`],
+    });
+    const result = asFeatures === true ? featuresOnly(built, { outIndices }) : built;
+    infos.set(result, {
+      weights: entry,
+      file: typeof fetched.source === 'string' ? fetched.source : fetched.file.url,
+      downloaded: fetched.downloaded,
+      classifier,
+      report,
+    });
+    return result;
+  } catch (error) {
+    built.dispose();
+    throw error;
+  }
+}
