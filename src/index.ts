@@ -71,6 +71,7 @@ export * from './layers/index.js';
 
 // Weights, bytes, backends
 export * from './weights/index.js';
+export * from './pretrained/index.js';
 export * from './io/index.js';
 export * from './backend/index.js';
 

@@ -10,7 +10,7 @@ import { featuresOnly } from '../features/features-only.js';
 import { loadPyTorchWeights, type PyTorchWeightsSource } from '../weights/load-pytorch.js';
 import { loadKerasWeights, type KerasWeightsSource } from '../weights/load-keras.js';
 import type { LoadWeightsOptions } from '../weights/load-options.js';
-import { createPretrainedModel, requestedTag, type CreatePretrainedOptions } from '../pretrained/load.js';
+import { createPretrainedModel, wantsPretrained, type CreatePretrainedOptions } from '../pretrained/load.js';
 
 /**
  * Whose network a model name reproduces — and so whose weights it loads:
@@ -358,8 +358,7 @@ export function createModel(
     throw new ConfigError(`createModel("${name}"): options must be an object, got ${describe(options)}`);
   }
   // Published weights (`pretrained`, or a torchvision enum name as `weights`): src/pretrained.
-  const tag = requestedTag(name, options as Partial<CreatePretrainedOptions>, `createModel("${name}")`);
-  if (tag !== undefined) return createPretrainedModel(name, tag, options as Partial<CreatePretrainedOptions>);
+  if (wantsPretrained(options as { pretrained?: unknown })) return createPretrainedModel(name, options as Partial<CreatePretrainedOptions>);
   const entry = lookup(name, 'createModel');
   const { featuresOnly: asFeatures, outIndices, weights, weightsOptions, ...modelOptions } =
     options as Partial<CreateModelWithWeightsOptions>;

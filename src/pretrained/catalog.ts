@@ -128,6 +128,9 @@ function defaultOf(model: string): PretrainedWeights | undefined {
   return undefined;
 }
 
+/** torchvision's weights enum names: `DEFAULT`, `IMAGENET1K_V1`, … @internal */
+export const TORCHVISION_ENUM = /^(DEFAULT|IMAGENET1K_V\d+)$/;
+
 /**
  * The tag of a model's weights named as torchvision names them
  * (`IMAGENET1K_V1`, `IMAGENET1K_V2`, `DEFAULT`), or `undefined` when `name`
@@ -141,7 +144,7 @@ function defaultOf(model: string): PretrainedWeights | undefined {
  * @internal
  */
 export function torchvisionWeightsTag(model: string, name: unknown, where: string): string | undefined {
-  if (typeof name !== 'string' || !/^(DEFAULT|IMAGENET1K_V\d+)$/.test(name)) return undefined;
+  if (typeof name !== 'string' || !TORCHVISION_ENUM.test(name)) return undefined;
   const mine = listPretrained({ model, origin: 'torchvision' });
   const found = name === 'DEFAULT' ? mine.find((w) => w.isDefault) : mine.find((w) => w.torchvisionEnum === name);
   if (found !== undefined) return found.tag;

@@ -11,7 +11,7 @@ import { checkBoolean, describe } from '../validate.js';
 import { loadPyTorchWeights } from '../weights/load-pytorch.js';
 import type { LoadReport, LoadWeightsOptions } from '../weights/load-options.js';
 import { fetchPretrained } from './cache.js';
-import { findPretrained, torchvisionWeightsTag } from './catalog.js';
+import { findPretrained, TORCHVISION_ENUM, torchvisionWeightsTag } from './catalog.js';
 import type { PretrainedWeights } from './entry.js';
 import { resolvePretrainedOptions, type PretrainedOptions } from './options.js';
 
@@ -94,16 +94,19 @@ export function pretrainedInfo(model: tf.LayersModel): PretrainedInfo | undefine
 }
 
 /**
- * The tag a `createModel` call asks for, or `undefined` when it asks for no
- * published weights: `{ pretrained }`, or `{ weights }` naming a torchvision enum.
+ * Whether `createModel` options ask for published weights: `pretrained` (not
+ * `false`), or `weights` naming a torchvision enum (`'IMAGENET1K_V2'`, `'DEFAULT'`).
  * @internal
  */
-export function requestedTag(name: string, options: { pretrained?: unknown; weights?: unknown }, where: string): string | undefined {
+export function wantsPretrained(options: { pretrained?: unknown; weights?: unknown }): boolean {
   const { pretrained, weights } = options;
-  if (pretrained === undefined || pretrained === false) {
-    if (typeof weights === 'string') return torchvisionWeightsTag(name, weights, where);
-    return undefined;
-  }
+  return (pretrained !== undefined && pretrained !== false) || (typeof weights === 'string' && TORCHVISION_ENUM.test(weights));
+}
+
+/** The tag a `createModel` call asks for (see {@link wantsPretrained}). */
+function requestedTag(name: string, options: { pretrained?: unknown; weights?: unknown }, where: string): string {
+  const { pretrained, weights } = options;
+  if (pretrained === undefined || pretrained === false) return torchvisionWeightsTag(name, weights, where)!;
   if (weights !== undefined) {
     throw new ConfigError(`${where}: pass either pretrained (published weights) or weights (your own file), not both`);
   }
@@ -121,9 +124,9 @@ export function requestedTag(name: string, options: { pretrained?: unknown; weig
  * Builds the model of `tag` and loads its published weights.
  * @internal
  */
-export async function createPretrainedModel(name: string, tag: string, options: Partial<CreatePretrainedOptions>): Promise<tf.LayersModel> {
+export async function createPretrainedModel(name: string, options: Partial<CreatePretrainedOptions>): Promise<tf.LayersModel> {
   const where = `createModel("${name}")`;
-  const entry = findPretrained(tag, where);
+  const entry = findPretrained(requestedTag(name, options, where), where);
   const model = name.includes('.') ? entry.model : name;
   if (model !== entry.model) {
     throw new ConfigError(`${where}: the weights "${entry.tag}" are for ${entry.model}, not ${model}; use createModel("${entry.tag}", { pretrained: true })`);
