@@ -2,6 +2,7 @@
  * What the catalog of published weights says about one set of weights.
  * @module
  */
+import type { Interpolation } from '../imagenet/resize.js';
 
 /**
  * Who published a set of weights: torchvision's `Weights` enums, timm's
@@ -94,17 +95,6 @@ export interface WeightsFile {
  * ```
  */
 export type LabelSet = 'imagenet-1k' | 'cifar-10';
-
-/**
- * A resampling filter of the evaluation resize, Pillow's: antialiased
- * bilinear (torchvision's default) or bicubic (timm's usual choice).
- *
- * @example
- * ```ts
- * const interpolation: Interpolation = resolveDataConfig('resnet50.a1_in1k').interpolation; // 'bicubic'
- * ```
- */
-export type Interpolation = 'bilinear' | 'bicubic';
 
 /**
  * The preprocessing a set of weights was evaluated with, as its publisher

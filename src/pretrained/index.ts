@@ -17,7 +17,6 @@ export type {
   WeightsDigest,
   WeightsFile,
   LabelSet,
-  Interpolation,
   PretrainedDataSpec,
   PretrainedWeights,
 } from './entry.js';
@@ -26,3 +25,5 @@ export { listPretrained, getPretrained, type PretrainedFilter } from './catalog.
 export { mirrorUrl, DEFAULT_DOWNLOAD_TIMEOUT_MS, type PretrainedOptions, type DownloadProgress } from './options.js';
 export { downloadPretrained, cacheInfo, clearCache, type CacheInfo, type CacheEntry } from './cache.js';
 export { pretrainedInfo, type CreatePretrainedOptions, type PretrainedInfo, type ClassifierState } from './load.js';
+export { resolveDataConfig, type ResolveDataConfigOptions } from './data-config.js';
+export { CIFAR10_CLASSES, labelNames } from './labels.js';
