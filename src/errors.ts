@@ -77,6 +77,19 @@ export class WeightsError extends TfjsResnetError {}
 export class SafetensorsError extends TfjsResnetError {}
 
 /**
+ * A PyTorch checkpoint (`torch.save` file: `.pth`, `.pt`, `.th`) that cannot
+ * be read safely: a global outside the allow-list (`os.system`, a pickled
+ * `nn.Module` class, ...), a truncated or inconsistent file, a compressed zip
+ * entry, a storage that does not fit the file, an unknown format.
+ *
+ * @example
+ * ```ts
+ * try { readPyTorchCheckpoint(bytes); } catch (e) { if (e instanceof PyTorchFileError) console.log(e.message); }
+ * ```
+ */
+export class PyTorchFileError extends TfjsResnetError {}
+
+/**
  * A failure to fetch bytes from a path or URL: an HTTP error status, a
  * truncated body, a timeout, an abort, an integrity (sha256) mismatch.
  *

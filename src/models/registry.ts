@@ -7,7 +7,7 @@ import { checkBoolean, checkOneOf, describe } from '../validate.js';
 import { didYouMean } from './nearest-names.js';
 import { modelInfo } from './model-info.js';
 import { featuresOnly } from '../features/features-only.js';
-import { loadPyTorchWeights, type PyTorchWeightsSource } from '../weights/load-pytorch.js';
+import { loadPyTorchWeights, type LoadPyTorchWeightsOptions, type PyTorchWeightsSource } from '../weights/load-pytorch.js';
 import { loadKerasWeights, type KerasWeightsSource } from '../weights/load-keras.js';
 import type { LoadWeightsOptions } from '../weights/load-options.js';
 import { createPretrainedModel, wantsPretrained, type CreatePretrainedOptions } from '../pretrained/load.js';
@@ -315,17 +315,18 @@ export interface CreateModelOptions extends ResNetOptions {
  */
 export interface CreateModelWithWeightsOptions extends CreateModelOptions {
   /**
-   * The weights: a PyTorch state dict (safetensors path, URL or bytes, or a
-   * tensor map) for torchvision/timm-style models, loaded with
+   * The weights: a PyTorch state dict (path, URL or bytes of a `torch.save`
+   * checkpoint or safetensors file, or a tensor map) for torchvision/timm-style models, loaded with
    * {@link loadPyTorchWeights}; a tfjs weights manifest for Keras-style
    * models, loaded with {@link loadKerasWeights}.
    */
   weights: PyTorchWeightsSource | KerasWeightsSource;
   /**
-   * Options of the loader (strictness, progress).
+   * Options of the loader (strictness, progress; for PyTorch checkpoints also
+   * `checkpointKey` and `useEma`, see {@link LoadPyTorchWeightsOptions}).
    * @defaultValue strict loading
    */
-  weightsOptions?: LoadWeightsOptions;
+  weightsOptions?: LoadWeightsOptions | LoadPyTorchWeightsOptions;
 }
 
 /**

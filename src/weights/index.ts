@@ -1,11 +1,21 @@
 /**
- * Weight files: the safetensors format.
+ * Weight files: safetensors and PyTorch checkpoints.
  *
  * @module
  */
 export * from './safetensors.js';
 export { SAFETENSORS_DTYPES, isSafetensorsDType, type SafetensorsDType } from './dtypes.js';
-export { loadPyTorchWeights, type PyTorchWeightsSource } from './load-pytorch.js';
+export { loadPyTorchWeights, type PyTorchWeightsSource, type LoadPyTorchWeightsOptions } from './load-pytorch.js';
+export {
+  readPyTorchCheckpoint,
+  DEFAULT_CHECKPOINT_OPTIONS,
+  type PyTorchCheckpoint,
+  type PyTorchCheckpointInfo,
+  type PyTorchCheckpointOptions,
+  type PyTorchTensor,
+} from './checkpoint.js';
+export { PYTORCH_DTYPES, type PyTorchDType } from './pytorch-tensors.js';
+export type { PyTorchFileFormat } from './pytorch-file.js';
 export { exportPyTorchWeights } from './export-pytorch.js';
 export { pytorchStateDictSpec, type StateDictEntry } from './state-dict.js';
 export { registerWeightMapping, type WeightMapping, type WeightParam, type ConstantBuffer } from './weight-mapping.js';

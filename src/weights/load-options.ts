@@ -1,4 +1,5 @@
 import type { FetchBytesOptions } from '../io/fetch-bytes.js';
+import type { PyTorchCheckpointInfo } from './checkpoint.js';
 
 /**
  * Progress of a weight load, in bytes: first `'fetch'` (reading the file or
@@ -88,4 +89,10 @@ export interface LoadReport {
   bytes: number;
   /** Milliseconds the load took, fetching included. */
   ms: number;
+  /**
+   * For a file read by {@link loadPyTorchWeights}: its format, the checkpoint
+   * entry the weights came from and the key prefixes stripped (see
+   * {@link PyTorchCheckpointInfo}).
+   */
+  checkpoint?: PyTorchCheckpointInfo;
 }

@@ -4,16 +4,17 @@ import { describe, formatShape } from '../validate.js';
 import { assignWeights, type LoadTarget } from './assign-weights.js';
 import { fetchWeightBytes } from './fetch-weights.js';
 import { DEFAULT_LOAD_WEIGHTS_OPTIONS, type LoadReport, type LoadWeightsOptions } from './load-options.js';
-import { openSafetensors } from './safetensors.js';
+import { openCheckpoint, type PyTorchCheckpointInfo, type PyTorchCheckpointOptions } from './checkpoint.js';
 import { stateDictTargets, type ParamTarget } from './state-dict.js';
 import { layoutAccepts, sameShape } from './weight-layout.js';
-import { isTensorMap, safetensorsSource, tensorMapSource, type TensorMap, type WeightSource } from './weight-source.js';
+import { isTensorMap, lazyFileSource, tensorMapSource, type TensorMap, type WeightSource } from './weight-source.js';
 
 /**
  * Where {@link loadPyTorchWeights} reads a PyTorch state dict from:
  * - a file path or a `file://` URL (Node), an `http(s)://` URL, as a string or `URL`,
- *   of a `.safetensors` file;
- * - the bytes of a safetensors file (`Uint8Array`, Node `Buffer`, `ArrayBuffer`);
+ *   of a `torch.save` checkpoint (`.pth`, `.pt`, `.th`: zip or legacy format)
+ *   or a `.safetensors` file — the format is told by the bytes, not the name;
+ * - the bytes of such a file (`Uint8Array`, Node `Buffer`, `ArrayBuffer`);
  * - tfjs tensors by state-dict key, in a `Map` or a plain record, in PyTorch
  *   layout (they are read, not disposed).
  *
@@ -21,6 +22,7 @@ import { isTensorMap, safetensorsSource, tensorMapSource, type TensorMap, type W
  * ```ts
  * const sources: PyTorchWeightsSource[] = [
  *   'weights/resnet50.safetensors',
+ *   'resnet50-11ad3fa6.pth',
  *   new URL('https://example.com/resnet50.safetensors'),
  *   readFileSync('resnet50.safetensors'),
  *   new Map([['fc.weight', tf.zeros([1000, 2048])]]),
@@ -49,19 +51,40 @@ function pytorchLoadTarget(p: ParamTarget): LoadTarget {
   };
 }
 
-async function openSource(source: PyTorchWeightsSource, options: LoadWeightsOptions): Promise<WeightSource> {
+/**
+ * Options of {@link loadPyTorchWeights}: those of every loader, and where the
+ * weights are inside a checkpoint.
+ *
+ * @example
+ * ```ts
+ * const options: LoadPyTorchWeightsOptions = { strict: true, checkpointKey: 'state_dict', useEma: false };
+ * ```
+ */
+export interface LoadPyTorchWeightsOptions extends LoadWeightsOptions, PyTorchCheckpointOptions {}
+
+function openBytes(bytes: Uint8Array, options: LoadPyTorchWeightsOptions): { source: WeightSource; checkpoint: PyTorchCheckpointInfo } {
+  const file = openCheckpoint(bytes, options);
+  const { format, picked, stripped, skipped } = file;
+  return { source: lazyFileSource(file), checkpoint: { format, picked, stripped, skipped } };
+}
+
+async function openSource(
+  source: PyTorchWeightsSource,
+  options: LoadPyTorchWeightsOptions,
+): Promise<{ source: WeightSource; checkpoint?: PyTorchCheckpointInfo }> {
   if (typeof source === 'string' || source instanceof URL) {
     const bytes = await fetchWeightBytes(source, options, (loaded, total) =>
       options.onProgress?.({ phase: 'fetch', loaded, total }),
     );
-    return safetensorsSource(openSafetensors(bytes));
+    return openBytes(bytes, options);
   }
-  if (source instanceof Uint8Array) return safetensorsSource(openSafetensors(source));
-  if (source instanceof ArrayBuffer) return safetensorsSource(openSafetensors(new Uint8Array(source)));
-  if (isTensorMap(source)) return tensorMapSource(source, false, FN);
+  if (source instanceof Uint8Array) return openBytes(source, options);
+  if (source instanceof ArrayBuffer) return openBytes(new Uint8Array(source), options);
+  if (isTensorMap(source)) return { source: tensorMapSource(source, false, FN) };
   throw new WeightsError(
-    `${FN}: cannot read weights from ${describe(source)}; valid sources are a file path or URL (string or URL) of a .safetensors file, ` +
-      `its bytes (Uint8Array or ArrayBuffer), or a Map or record of tf.Tensors by state-dict key`,
+    `${FN}: cannot read weights from ${describe(source)}; valid sources are a file path or URL (string or URL) of a ` +
+      `PyTorch checkpoint (.pth/.pt/.th) or .safetensors file, its bytes (Uint8Array or ArrayBuffer), ` +
+      `or a Map or record of tf.Tensors by state-dict key`,
   );
 }
 
@@ -82,14 +105,22 @@ async function openSource(source: PyTorchWeightsSource, options: LoadWeightsOpti
  *
  * Floating-point files of any width load (F16/BF16/F64 become float32).
  *
+ * PyTorch checkpoints (`torch.save` files) are read safely by
+ * {@link readPyTorchCheckpoint}'s restricted unpickler; the state dict is
+ * found as timm finds it (`state_dict_ema`/`model_ema` with `useEma`, then
+ * `state_dict`, then `model`) and `module.`/`_orig_mod.` prefixes are
+ * stripped (the same prefixes are stripped from safetensors keys); the report's
+ * `checkpoint` says what was picked and stripped.
+ *
  * @param model - the model to fill, e.g. `resnet50({ init: 'zeros' })`.
- * @param source - a path/URL of a `.safetensors` file, its bytes, or tensors by key ({@link PyTorchWeightsSource}).
- * @param options - `strict` (default true), `onProgress`, and fetch options; see {@link LoadWeightsOptions}.
+ * @param source - a path/URL of a checkpoint or `.safetensors` file, its bytes, or tensors by key ({@link PyTorchWeightsSource}).
+ * @param options - `strict` (default true), `onProgress`, fetch options, `checkpointKey`, `useEma`; see {@link LoadPyTorchWeightsOptions}.
  * @returns what was loaded, missing, unexpected and ignored ({@link LoadReport}).
  * @throws {@link WeightsError} in strict mode when keys are missing or unexpected
  *   (listing the first few and the count), always on a shape mismatch (naming
  *   the key and both shapes), for a Keras-style model, or an unusable source.
- * @throws {@link SafetensorsError} for a malformed file; {@link FetchError} when it cannot be read.
+ * @throws {@link SafetensorsError} for a malformed safetensors file; {@link PyTorchFileError} for a
+ *   checkpoint that cannot be read safely; {@link FetchError} when it cannot be read.
  *
  * @example
  * ```ts
@@ -98,12 +129,17 @@ async function openSource(source: PyTorchWeightsSource, options: LoadWeightsOpti
  * const model = resnet50({ init: 'zeros', classifierActivation: 'linear' });
  * const report = await loadPyTorchWeights(model, 'resnet50.safetensors');
  * console.log(report.loaded.length, report.ms); // 267 tensors
+ *
+ * // A training checkpoint of PyTorch, weights under "state_dict" with "module." prefixes:
+ * const cifar = await createModel('resnet32', { init: 'zeros' });
+ * const r = await loadPyTorchWeights(cifar, 'resnet32-d509ac18.th');
+ * console.log(r.checkpoint); // { format: 'legacy', picked: 'state_dict', stripped: ['module.'], skipped: [] }
  * ```
  */
 export async function loadPyTorchWeights(
   model: tf.LayersModel,
   source: PyTorchWeightsSource,
-  options: LoadWeightsOptions = {},
+  options: LoadPyTorchWeightsOptions = {},
 ): Promise<LoadReport> {
   const start = performance.now();
   const strict = options.strict ?? DEFAULT_LOAD_WEIGHTS_OPTIONS.strict;
@@ -111,14 +147,15 @@ export async function loadPyTorchWeights(
   const constants = new Set(entries.filter((e) => e.kind === 'constant').map((e) => e.key));
   const skip = new Set(options.skipKeys ?? []);
   const targets = entries.filter((e): e is ParamTarget => e.kind === 'param' && !skip.has(e.key)).map(pytorchLoadTarget);
-  const src = await openSource(source, options);
+  const { source: src, checkpoint } = await openSource(source, options);
   try {
-    return assignWeights(FN, targets, src, {
+    const report = assignWeights(FN, targets, src, {
       strict,
       isIgnored: (key) => constants.has(key) || skip.has(key) || IGNORED_LEAVES.has(key.slice(key.lastIndexOf('.') + 1)),
       onProgress: options.onProgress,
       start,
     });
+    return checkpoint === undefined ? report : { ...report, checkpoint };
   } finally {
     src.dispose();
   }

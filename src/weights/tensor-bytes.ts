@@ -39,14 +39,16 @@ export type DecodedData = Float32Array | Int32Array | Float64Array | Uint8Array;
 /**
  * Decodes the little-endian bytes of one tensor. Floats become float32
  * (F64 rounded to nearest); integers int32; I64 int32 when every value fits,
- * otherwise float64 when every value is a safe integer; BOOL 0/1 bytes.
+ * otherwise float64 when every value is a safe integer; BOOL 0/1 bytes. With
+ * `keepFloat64`, F64 stays float64 (every value exact).
  */
-export function decodeTensorBytes(dtype: SafetensorsDType, bytes: Uint8Array, name: string): DecodedData {
+export function decodeTensorBytes(dtype: SafetensorsDType, bytes: Uint8Array, name: string, keepFloat64 = false): DecodedData {
   const n = bytes.length / DTYPE_BYTES[dtype];
   switch (dtype) {
     case 'F32':
       return new Float32Array(platformCopy(bytes, 4));
     case 'F64': {
+      if (keepFloat64) return new Float64Array(platformCopy(bytes, 8));
       const out = new Float32Array(n);
       out.set(new Float64Array(platformCopy(bytes, 8)));
       return out;

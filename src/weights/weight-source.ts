@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { WeightsError } from '../errors.js';
-import type { LazySafetensorsFile } from './safetensors.js';
+import type { DecodedData } from './tensor-bytes.js';
+
+/** A file whose tensors are decoded one at a time (a safetensors file, a PyTorch checkpoint). @internal */
+export interface LazyTensorFile {
+  readonly entries: Readonly<Record<string, { readonly shape: number[] }>>;
+  decode(name: string): { shape: number[]; data: DecodedData };
+}
 
 /**
  * Weights to load, handed out tensor by tensor so that a loader never holds
@@ -20,12 +26,12 @@ export interface WeightSource {
 }
 
 /**
- * A source over a safetensors file opened lazily: each entry is decoded and
- * becomes a tfjs tensor only while it is used, so a load holds the file's
- * bytes plus one tensor.
+ * A source over a file opened lazily (safetensors, PyTorch checkpoint): each
+ * entry is decoded and becomes a tfjs tensor only while it is used, so a load
+ * holds the file's bytes plus one tensor.
  * @internal
  */
-export function safetensorsSource(file: LazySafetensorsFile): WeightSource {
+export function lazyFileSource(file: LazyTensorFile): WeightSource {
   const shapes = new Map<string, readonly number[]>();
   for (const key of Object.keys(file.entries)) shapes.set(key, file.entries[key].shape);
   return {

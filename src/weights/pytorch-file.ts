@@ -1,0 +1,202 @@
+/**
+ * The layouts `torch.save` writes, told apart by their bytes (never by the
+ * file name), read into one unpickled object whose tensors are
+ * {@link TensorRef}s over the file's storages:
+ * - zip (PyTorch ≥ 1.6): `<archive>/data.pkl`, storages in `<archive>/data/<key>`,
+ *   an optional `<archive>/byteorder` record;
+ * - legacy (before 1.6): five pickles in a row — magic number, protocol
+ *   version, system info, the object, the storage keys — then each storage
+ *   as an int64 element count and its raw bytes;
+ * - the tar layout of PyTorch before 0.4 is recognised and refused clearly.
+ *
+ * @module
+ */
+import { PyTorchFileError } from '../errors.js';
+import { unpickle, type PickleValue } from './pickle.js';
+import { elementBytes, StorageRef, StorageRoot, storageDType, torchGlobals } from './pytorch-tensors.js';
+import { looksLikeZip, readZipEntries } from './zip-archive.js';
+
+/**
+ * The container format of a PyTorch weights file, as sniffed from its bytes:
+ * `'zip'` (`torch.save` since PyTorch 1.6), `'legacy'` (before 1.6), or
+ * `'safetensors'`.
+ *
+ * @example
+ * ```ts
+ * const { format } = readPyTorchCheckpoint(bytes);
+ * if (format === 'legacy') console.log('written by PyTorch < 1.6');
+ * ```
+ */
+export type PyTorchFileFormat = 'zip' | 'legacy' | 'safetensors';
+
+/** The legacy format's magic number, the first pickle of the file. */
+const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
+const LEGACY_PROTOCOL_VERSION = 1001;
+
+/** What a `torch.save` file holds: its format and its unpickled object. @internal */
+export interface TorchFile {
+  format: 'zip' | 'legacy';
+  object: PickleValue;
+}
+
+/** The format of `bytes`, or undefined when it is none of those this library reads. @internal */
+export function sniffFormat(bytes: Uint8Array): PyTorchFileFormat | 'tar' | undefined {
+  if (looksLikeZip(bytes)) return 'zip';
+  if (bytes.length >= 262 && String.fromCharCode(...bytes.subarray(257, 262)) === 'ustar') return 'tar';
+  if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5) return 'legacy';
+  if (bytes.length >= 9 && bytes[8] === 0x7b /* { */) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (view.getUint32(4, true) === 0 && view.getUint32(0, true) + 8 <= bytes.length) return 'safetensors';
+  }
+  return undefined;
+}
+
+const text = (v: PickleValue): string | undefined =>
+  typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder('latin1').decode(v) : undefined;
+
+const fail = (message: string): never => {
+  throw new PyTorchFileError(message);
+};
+
+/** Checks a persistent id `('storage', storage_type, key, location, numel, ...)` and returns its parts. */
+function storageRecord(pid: PickleValue, arity: number[]): { dtype: ReturnType<typeof storageDType> & string; key: string; numel: number; rest: PickleValue[] } {
+  if (!Array.isArray(pid) || !arity.includes(pid.length)) {
+    return fail(`a persistent id is not a ('storage', type, key, location, size) record: the file is not a torch.save checkpoint or is corrupt`);
+  }
+  const [kind, type, key, , numel, ...rest] = pid as PickleValue[];
+  if (text(kind) !== 'storage') fail(`a persistent id of kind ${JSON.stringify(text(kind) ?? typeof kind)}; only 'storage' records are allowed`);
+  const dtype = storageDType(type);
+  if (dtype === undefined) fail('a storage record names no known storage class (FloatStorage, HalfStorage, ...)');
+  const k = text(key);
+  if (k === undefined) fail('a storage record has no key');
+  if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) fail(`storage "${k}" has size ${String(numel)}; expected a non-negative integer`);
+  return { dtype: dtype!, key: k!, numel: numel as number, rest };
+}
+
+/**
+ * Reads a `torch.save` file of the zip or legacy format.
+ * @throws {@link PyTorchFileError} for anything unsafe, truncated or inconsistent.
+ * @internal
+ */
+export function readTorchFile(bytes: Uint8Array): TorchFile {
+  const format = sniffFormat(bytes);
+  if (format === 'zip') return { format, object: readZip(bytes) };
+  if (format === 'legacy') return { format, object: readLegacy(bytes) };
+  if (format === 'tar') {
+    return fail(
+      'the file is a tar archive: the layout of torch.save before PyTorch 0.4 is not supported; ' +
+        'load it in PyTorch and save model.state_dict() again (any version ≥ 1.6 writes the zip format)',
+    );
+  }
+  return fail(
+    'the file is not a PyTorch checkpoint: expected a torch.save zip archive (PyTorch ≥ 1.6), ' +
+      'a legacy torch.save file (starting with a pickle), or safetensors',
+  );
+}
+
+function readZip(bytes: Uint8Array): PickleValue {
+  const entries = readZipEntries(bytes);
+  if (entries.length === 0) fail('the zip archive is empty; a torch.save archive holds <name>/data.pkl');
+  const first = entries[0].name;
+  const prefix = first.includes('/') ? first.slice(0, first.indexOf('/') + 1) : '';
+  const records = new Map<string, Uint8Array>();
+  for (const e of entries) if (e.name.startsWith(prefix)) records.set(e.name.slice(prefix.length), e.data);
+  const pkl = records.get('data.pkl');
+  if (pkl === undefined) fail(`the zip archive has no ${prefix}data.pkl; it is not a torch.save checkpoint`);
+  const order = records.get('byteorder');
+  let littleEndian = true;
+  if (order !== undefined) {
+    const value = new TextDecoder().decode(order).trim();
+    if (value !== 'little' && value !== 'big') fail(`the byteorder record says ${JSON.stringify(value.slice(0, 20))}; expected "little" or "big"`);
+    littleEndian = value === 'little';
+  }
+  const roots = new Map<string, StorageRoot>();
+  const persistentLoad = (pid: PickleValue): PickleValue => {
+    const { dtype, key, numel } = storageRecord(pid, [5]);
+    const id = `${key}\u0000${dtype}`;
+    let root = roots.get(id);
+    if (root === undefined) {
+      const data = records.get(`data/${key}`);
+      if (data === undefined) fail(`storage "${key}" is missing: the archive has no ${prefix}data/${key}`);
+      const needed = numel * elementBytes(dtype);
+      if (data!.length < needed) fail(`storage "${key}" declares ${numel} ${dtype} elements (${needed} bytes) but ${prefix}data/${key} holds ${data!.length} bytes`);
+      root = new StorageRoot(key, dtype, numel, littleEndian);
+      root.data = data!.subarray(0, needed);
+      roots.set(id, root);
+    }
+    return new StorageRef(root, 0, root.numel);
+  };
+  return unpickle(pkl!, torchGlobals(persistentLoad, bytes.length), `${prefix}data.pkl`).value;
+}
+
+function readLegacy(bytes: Uint8Array): PickleValue {
+  const plain = torchGlobals(() => fail('a persistent id outside the object pickle'), bytes.length);
+  const magic = unpickle(bytes, plain, 'legacy header (magic number)');
+  if (magic.value !== MAGIC_NUMBER) fail('the file starts with a pickle that is not the torch.save magic number: it is not a PyTorch checkpoint');
+  const version = unpickle(bytes, plain, 'legacy header (protocol version)', magic.end);
+  if (version.value !== LEGACY_PROTOCOL_VERSION) fail(`legacy protocol version ${String(version.value)}; expected ${LEGACY_PROTOCOL_VERSION}`);
+  const sysInfo = unpickle(bytes, plain, 'legacy header (system info)', version.end);
+  let littleEndian = true;
+  if (sysInfo.value instanceof Map && typeof sysInfo.value.get('little_endian') === 'boolean') {
+    littleEndian = sysInfo.value.get('little_endian') as boolean;
+  }
+
+  const roots = new Map<string, StorageRoot>();
+  const views = new Map<string, StorageRef>();
+  const persistentLoad = (pid: PickleValue): PickleValue => {
+    const { dtype, key, numel, rest } = storageRecord(pid, [6]);
+    const size = elementBytes(dtype);
+    if (numel * size > bytes.length) fail(`storage "${key}" declares ${numel} ${dtype} elements, more bytes than the whole ${bytes.length}-byte file`);
+    let root = roots.get(key);
+    if (root === undefined) {
+      root = new StorageRoot(key, dtype, numel, littleEndian);
+      roots.set(key, root);
+    } else if (root.dtype !== dtype || root.numel !== numel) {
+      fail(`storage "${key}" is declared twice, as ${root.numel} ${root.dtype} and as ${numel} ${dtype} elements`);
+    }
+    const view = rest[0];
+    if (view === null) return new StorageRef(root, 0, numel);
+    if (!Array.isArray(view) || view.length !== 3) return fail(`storage "${key}" has view metadata that is not (key, offset, size)`);
+    const [viewKey, offset, viewSize] = view as PickleValue[];
+    const vk = text(viewKey) ?? fail(`storage "${key}": its view has no key`);
+    if (!isCount(offset) || !isCount(viewSize) || offset + viewSize > numel) {
+      fail(`storage "${key}": view "${vk}" [${String(offset)}, +${String(viewSize)}) lies outside its ${numel} elements`);
+    }
+    let ref = views.get(vk);
+    if (ref === undefined) {
+      ref = new StorageRef(root, offset as number, viewSize as number);
+      views.set(vk, ref);
+    }
+    return ref;
+  };
+  const object = unpickle(bytes, torchGlobals(persistentLoad, bytes.length), 'legacy object pickle', sysInfo.end);
+  const keyList = unpickle(bytes, plain, 'legacy storage keys', object.end);
+  if (!Array.isArray(keyList.value)) fail('the legacy storage-key pickle is not a list');
+  let at = keyList.end;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const item of keyList.value as PickleValue[]) {
+    const key = text(item) ?? fail('a legacy storage key is not a string');
+    const root = roots.get(key);
+    if (root === undefined) fail(`storage "${key}" is listed but no tensor uses it`);
+    if (root!.data !== undefined) fail(`storage "${key}" is listed twice`);
+    if (at + 8 > bytes.length) fail(`truncated: storage "${key}" should start at byte ${at} but the file has ${bytes.length}`);
+    const lo = view.getUint32(littleEndian ? at : at + 4, littleEndian);
+    const hi = view.getUint32(littleEndian ? at + 4 : at, littleEndian);
+    const count = hi * 4294967296 + lo;
+    if (hi !== 0 && count !== root!.numel) fail(`storage "${key}" is stored with ${hi}·2^32+${lo} elements`);
+    if (count !== root!.numel) fail(`storage "${key}" is stored with ${count} elements but declared with ${root!.numel}`);
+    const length = count * elementBytes(root!.dtype);
+    at += 8;
+    if (at + length > bytes.length) {
+      fail(`truncated: storage "${key}" needs bytes [${at}, ${at + length}) but the file has ${bytes.length}`);
+    }
+    root!.data = bytes.subarray(at, at + length);
+    at += length;
+  }
+  for (const root of roots.values()) {
+    if (root.data === undefined) fail(`storage "${root.key}" is used by a tensor but not stored in the file`);
+  }
+  return object.value;
+}
+
+const isCount = (v: PickleValue): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
