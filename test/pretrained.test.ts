@@ -19,6 +19,9 @@ import {
   pretrainedInfo,
 } from '../src/pretrained/index.js';
 import { exportPyTorchWeights } from '../src/weights/export-pytorch.js';
+import { createTransform } from '../src/imagenet/transform.js';
+import { resolveDataConfig } from '../src/pretrained/data-config.js';
+import { CIFAR10_CLASSES } from '../src/pretrained/labels.js';
 import { startMirrorServer, type MirrorServer } from './helpers/mirror-server.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
@@ -318,5 +321,66 @@ describe('classifier of another size', () => {
       [null, 6, 6, 512],
     ]);
     features.dispose();
+  });
+});
+
+describe('CIFAR-10 end to end: the real published checkpoint through the mirror', () => {
+  it('resnet32.akamaster_cifar10 downloads, verifies, caches and gives PyTorch\'s top-1 on all 2,000 real images; a second call makes no request', async () => {
+    const cacheDir = freshCache();
+    const before = server.requests(cifarUrl);
+    const model = await createModel(CIFAR_TAG, { pretrained: true, mirror: server.base, cacheDir, classifierActivation: 'linear' });
+    expect(server.requests(cifarUrl)).toBe(before + 1);
+    const info = pretrainedInfo(model)!;
+    expect(info).toMatchObject({ downloaded: true, classifier: 'loaded' });
+    expect(info.report.missing).toEqual([]);
+    expect(info.report.unexpected).toEqual([]);
+    expect(getPretrained(CIFAR_TAG).labels).toBe('cifar-10');
+    expect(CIFAR10_CLASSES).toHaveLength(getPretrained(CIFAR_TAG).classes);
+
+    // Pixels as PIL decodes the JPEGs (N×32×32×3), PyTorch's logits (N×10 float32), the labels.
+    const pixels = new Uint8Array(await readFile(path.join(FIXTURES, 'realworld/cifar10-test-u8.bin')));
+    const logitsRef = new Float32Array((await readFile(path.join(FIXTURES, 'realworld/resnet32-logits.bin'))).buffer.slice(0));
+    const labels = new Uint8Array(await readFile(path.join(FIXTURES, 'realworld/cifar10-test-labels.bin')));
+    const count = labels.length;
+    expect(count).toBe(2000);
+    const transform = createTransform(resolveDataConfig(model));
+    const ours = new Float32Array(count * 10);
+    const BATCH = 250;
+    for (let start = 0; start < count; start += BATCH) {
+      const out = tf.tidy(() => {
+        const images = [];
+        for (let i = start; i < start + BATCH; i++) {
+          images.push(transform({ data: pixels.subarray(i * 3072, (i + 1) * 3072), height: 32, width: 32 }));
+        }
+        return model.predict(tf.stack(images)) as tf.Tensor;
+      });
+      ours.set(out.dataSync(), start * 10);
+      out.dispose();
+    }
+    const argmax = (row: Float32Array): number => row.indexOf(Math.max(...row));
+    let agree = 0;
+    let correct = 0;
+    let worst = 0;
+    let largest = 0;
+    for (let i = 0; i < count; i++) {
+      const a = ours.subarray(i * 10, i * 10 + 10);
+      const b = logitsRef.subarray(i * 10, i * 10 + 10);
+      if (argmax(a) === argmax(b)) agree++;
+      if (argmax(a) === labels[i]) correct++;
+      for (let k = 0; k < 10; k++) {
+        worst = Math.max(worst, Math.abs(a[k] - b[k]));
+        largest = Math.max(largest, Math.abs(b[k]));
+      }
+    }
+    console.log(`resnet32.akamaster_cifar10: top-1 equal to PyTorch's on ${agree}/${count}, accuracy ${correct / count}, max |Δlogit| / max |logit| = ${(worst / largest).toExponential(2)}`);
+    expect(agree).toBe(count);
+    expect(worst / largest).toBeLessThan(1e-5);
+    expect(correct / count).toBeCloseTo(0.838, 3); // PyTorch's accuracy on these JPEGs (summary.json)
+    model.dispose();
+
+    const again = await createModel('resnet32', { pretrained: true, mirror: server.base, cacheDir });
+    expect(server.requests(cifarUrl)).toBe(before + 1);
+    expect(pretrainedInfo(again)?.downloaded).toBe(false);
+    again.dispose();
   });
 });
