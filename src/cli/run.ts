@@ -7,10 +7,23 @@ import { gradientsCommand } from './commands/gradients.js';
 import { modelsCommand } from './commands/models.js';
 import { predictCommand } from './commands/predict.js';
 import { summaryCommand } from './commands/summary.js';
+import { pretrainedCommand } from './commands/pretrained.js';
+import { downloadCommand } from './commands/download.js';
+import { cacheCommand } from './commands/cache.js';
 import { nodeCliIo, writeLine, type CliIo } from './io.js';
 
 /** The commands, in help order. */
-const COMMANDS: readonly Command[] = [summaryCommand, predictCommand, convertCommand, benchCommand, gradientsCommand, modelsCommand];
+const COMMANDS: readonly Command[] = [
+  summaryCommand,
+  predictCommand,
+  pretrainedCommand,
+  downloadCommand,
+  cacheCommand,
+  convertCommand,
+  benchCommand,
+  gradientsCommand,
+  modelsCommand,
+];
 
 /**
  * Exit codes of {@link runCli}: 0 success, 1 a failure while working (a file
@@ -62,8 +75,10 @@ function findCommand(name: string): Command {
  * exit code instead of exiting — the bin is `process.exitCode = await
  * runCli(process.argv.slice(2))`.
  *
- * Commands: `summary <model> [--input HxW] [--json]`, `predict <model>
- * <image...> --weights <file|url> [--top k]`, `convert <model> --weights
+ * Commands: `summary <model> [--input HxW] [--json]`, `predict <tag>
+ * <image...> [--top k]` (published weights) or `predict <model> <image...>
+ * --weights <file|url>`, `pretrained [filter]`, `download <tag>`, `cache
+ * [ls|rm|dir]`, `convert <model> --weights
  * <file.safetensors> --out <dir> [--optimize]`, `bench <model>`,
  * `gradients`, `models`; `--help` on each.
  *

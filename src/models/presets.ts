@@ -1,17 +1,58 @@
 import type * as tf from '@tensorflow/tfjs';
 import { resnet } from './resnet.js';
 import type { ResNetOptions } from './options.js';
+import { createModel } from './registry.js';
+import type { PretrainedOptions } from '../pretrained/options.js';
+import type { CreatePretrainedOptions } from '../pretrained/load.js';
+
+/**
+ * torchvision's names of its weights enums, as the presets accept them
+ * (`resnet50({ weights: 'IMAGENET1K_V2' })`, torchvision's
+ * `resnet50(weights='IMAGENET1K_V2')`): `'DEFAULT'` is the best published.
+ *
+ * @example
+ * ```ts
+ * const weights: TorchvisionWeightsName = 'IMAGENET1K_V1';
+ * ```
+ */
+export type TorchvisionWeightsName = 'DEFAULT' | 'IMAGENET1K_V1' | 'IMAGENET1K_V2';
+
+/**
+ * Options of a preset with torchvision's weights: the model options, the
+ * enum name and how to fetch and cache the file ({@link PretrainedOptions}).
+ *
+ * @example
+ * ```ts
+ * const model = await resnet50({ weights: 'IMAGENET1K_V2', classifierActivation: 'linear' });
+ * ```
+ */
+export interface PresetWeightsOptions extends ResNetOptions, PretrainedOptions {
+  /** torchvision's weights, by enum name. */
+  weights: TorchvisionWeightsName;
+}
+
+function preset(depth: 18 | 34 | 50 | 101 | 152, options: ResNetOptions | PresetWeightsOptions | undefined): tf.LayersModel | Promise<tf.LayersModel> {
+  if (options !== undefined && options !== null && (options as Partial<PresetWeightsOptions>).weights !== undefined) {
+    return createModel(`resnet${depth}`, options as unknown as CreatePretrainedOptions);
+  }
+  return resnet(depth, options);
+}
 
 /**
  * ResNet-18 (basic blocks, [2, 2, 2, 2]); 11,689,512 trainable parameters as torchvision's.
+ * With `weights` (torchvision's enum name, as `resnet18(weights='IMAGENET1K_V1')`
+ * there), every preset resolves to the model with those published weights
+ * loaded (see {@link createModel}'s `pretrained`).
  *
  * @example
  * ```ts
  * const model = resnet18({ classifierActivation: 'linear' });
  * ```
  */
-export function resnet18(options?: ResNetOptions): tf.LayersModel {
-  return resnet(18, options);
+export function resnet18(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet18(options?: ResNetOptions): tf.LayersModel;
+export function resnet18(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return preset(18, options);
 }
 
 /**
@@ -22,8 +63,10 @@ export function resnet18(options?: ResNetOptions): tf.LayersModel {
  * const backbone = resnet34({ includeTop: false, pooling: 'avg' });
  * ```
  */
-export function resnet34(options?: ResNetOptions): tf.LayersModel {
-  return resnet(34, options);
+export function resnet34(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet34(options?: ResNetOptions): tf.LayersModel;
+export function resnet34(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return preset(34, options);
 }
 
 /**
@@ -35,10 +78,13 @@ export function resnet34(options?: ResNetOptions): tf.LayersModel {
  * import { resnet50 } from 'tfjs-resnet';
  * const model = resnet50();
  * const probs = model.predict(tf.zeros([1, 224, 224, 3])) as tf.Tensor;
+ * const trained = await resnet50({ weights: 'IMAGENET1K_V2' }); // torchvision's weights, downloaded once and cached
  * ```
  */
-export function resnet50(options?: ResNetOptions): tf.LayersModel {
-  return resnet(50, options);
+export function resnet50(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet50(options?: ResNetOptions): tf.LayersModel;
+export function resnet50(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return preset(50, options);
 }
 
 /**
@@ -49,8 +95,10 @@ export function resnet50(options?: ResNetOptions): tf.LayersModel {
  * const model = resnet101({ style: 'keras' });
  * ```
  */
-export function resnet101(options?: ResNetOptions): tf.LayersModel {
-  return resnet(101, options);
+export function resnet101(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet101(options?: ResNetOptions): tf.LayersModel;
+export function resnet101(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return preset(101, options);
 }
 
 /**
@@ -61,6 +109,8 @@ export function resnet101(options?: ResNetOptions): tf.LayersModel {
  * const model = resnet152({ init: 'zeros' }); // fast build, weights to be loaded
  * ```
  */
-export function resnet152(options?: ResNetOptions): tf.LayersModel {
-  return resnet(152, options);
+export function resnet152(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet152(options?: ResNetOptions): tf.LayersModel;
+export function resnet152(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return preset(152, options);
 }
