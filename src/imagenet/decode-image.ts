@@ -6,7 +6,8 @@
 import { decode as decodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ConfigError } from '../errors.js';
-import { readJpegFrame, ycbcrSubsampling, ycbcrToRgb } from './jpeg-color.js';
+import { decodeSequentialJpeg } from './jpeg-baseline.js';
+import { readJpegFrame, ycbcrPlanesToRgb, ycbcrSubsampling, ycbcrToRgb } from './jpeg-color.js';
 import type { RgbImage } from './rgb-image.js';
 
 /**
@@ -49,12 +50,14 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
  *
  * - JPEG (jpeg-js): baseline and progressive; grayscale is replicated to RGB,
  *   CMYK converted. EXIF orientation is ignored (as PIL's `Image.open`).
- *   For YCbCr files with 4:4:4, 4:2:2 or 4:2:0 chroma (nearly all photos),
- *   chroma is upsampled and converted to RGB as libjpeg(-turbo) does — Pillow's
- *   decoder — rather than with jpeg-js's nearest-neighbour upsampling and
- *   truncating float conversion; the result is within 3 levels of Pillow's
- *   (mean absolute difference ≈ 0.2, from the IDCT), where plain jpeg-js is
- *   off by 4–9 levels on average on 4:2:0 test images.
+ *   Sequential (baseline) grayscale files and YCbCr files with 4:4:4, 4:2:2
+ *   or 4:2:0 chroma (nearly all photos) are decoded as libjpeg(-turbo) —
+ *   Pillow's decoder — decodes them: its accurate integer inverse DCT, fancy
+ *   chroma upsampling and fixed-point color conversion, so the pixels are
+ *   Pillow's. Progressive YCbCr files get libjpeg's upsampling and color
+ *   conversion over jpeg-js's inverse DCT (within 3 levels of Pillow's);
+ *   plain jpeg-js, with nearest-neighbour upsampling and truncating float
+ *   conversion, is off by 4–9 levels on average on 4:2:0 test images.
  * - PNG (pngjs): every color type and bit depth — grayscale and palette are
  *   expanded to RGB, 16-bit samples scaled to 8 bits (`round(v * 255 / 65535)`).
  *   Alpha is dropped, not composited: the RGB of a transparent pixel is kept,
@@ -99,6 +102,25 @@ export function decodeImage(bytes: Uint8Array): RgbImage {
 function decodeJpegRgb(bytes: Uint8Array): RgbImage {
   const frame = readJpegFrame(bytes);
   const sampling = frame && ycbcrSubsampling(frame);
+  const gray = frame !== undefined && frame.components.length === 1;
+  if (sampling !== undefined || gray) {
+    // Sequential files: libjpeg's own inverse DCT, so the pixels are Pillow's.
+    const decoded = decodeSequentialJpeg(bytes);
+    if (decoded !== undefined) {
+      const { width, height, planes } = decoded;
+      if (sampling !== undefined && planes.length === 3) {
+        return { data: ycbcrPlanesToRgb(planes[0], planes[1], planes[2], width, height, sampling), height, width };
+      }
+      if (gray && planes.length === 1) {
+        const [y] = planes;
+        const data = new Uint8Array(width * height * 3);
+        for (let row = 0; row < height; row++) {
+          for (let col = 0; col < width; col++) data.fill(y.data[row * y.stride + col], (row * width + col) * 3, (row * width + col) * 3 + 3);
+        }
+        return { data, height, width };
+      }
+    }
+  }
   if (sampling === undefined) {
     const { data, height, width } = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: false });
     return { data, height, width };

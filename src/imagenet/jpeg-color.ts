@@ -106,12 +106,8 @@ const clamp8 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : v);
 /**
  * Rebuilds RGB from jpeg-js's raw (`colorTransform: false`) output, whose
  * three channels are Y at full resolution and Cb, Cr replicated from their
- * subsampled planes: takes the subsampled planes back, upsamples them with
- * libjpeg's fancy triangle filter (`h2v1_fancy_upsample`,
- * `h2v2_fancy_upsample`: weights 3/4 and 1/4 per axis, edge samples
- * replicated, the same biased integer rounding; plain replication for planes
- * of at most 2 columns, as libjpeg) and converts with libjpeg's fixed-point
- * tables.
+ * subsampled planes: takes the planes back and converts them with
+ * {@link ycbcrPlanesToRgb}.
  * @internal
  */
 export function ycbcrToRgb(
@@ -122,17 +118,52 @@ export function ycbcrToRgb(
 ): Uint8Array {
   const cw = Math.ceil(width / hs);
   const chh = Math.ceil(height / vs);
-  const cb = upsample(subPlane(raw, height, width, hs, vs, cw, chh, 1), cw, chh, width, height, hs, vs);
-  const cr = upsample(subPlane(raw, height, width, hs, vs, cw, chh, 2), cw, chh, width, height, hs, vs);
+  const y = new Uint8Array(width * height);
+  for (let p = 0; p < width * height; p++) y[p] = raw[p * 3];
+  const cb = subPlane(raw, height, width, hs, vs, cw, chh, 1);
+  const cr = subPlane(raw, height, width, hs, vs, cw, chh, 2);
+  return ycbcrPlanesToRgb({ data: y, stride: width }, { data: cb, stride: cw }, { data: cr, stride: cw }, width, height, [hs, vs]);
+}
+
+/** A plane of samples, `stride` per row. @internal */
+export interface SamplePlane {
+  data: Uint8Array;
+  stride: number;
+}
+
+/**
+ * Converts Y, Cb, Cr planes (chroma subsampled by `hs × vs`) to RGB as
+ * libjpeg does: the chroma planes are upsampled with its fancy triangle
+ * filter (`h2v1_fancy_upsample`, `h2v2_fancy_upsample`: weights 3/4 and 1/4
+ * per axis, edge samples replicated, the same biased integer rounding; plain
+ * replication for planes of at most 2 columns, as libjpeg) and converted with
+ * its fixed-point tables.
+ * @internal
+ */
+export function ycbcrPlanesToRgb(
+  y: SamplePlane,
+  cbPlane: SamplePlane,
+  crPlane: SamplePlane,
+  width: number,
+  height: number,
+  [hs, vs]: [number, number],
+): Uint8Array {
+  const cw = Math.ceil(width / hs);
+  const chh = Math.ceil(height / vs);
+  const cb = upsample(cbPlane, cw, chh, width, height, hs, vs);
+  const cr = upsample(crPlane, cw, chh, width, height, hs, vs);
   const { crR, cbB, crG, cbG } = TABLES;
   const out = new Uint8Array(width * height * 3);
-  for (let p = 0, q = 0; p < width * height; p++, q += 3) {
-    const y = raw[q];
-    const b = cb[p];
-    const r = cr[p];
-    out[q] = clamp8(y + crR[r]);
-    out[q + 1] = clamp8(y + ((cbG[b] + crG[r]) >> SCALEBITS));
-    out[q + 2] = clamp8(y + cbB[b]);
+  for (let row = 0, q = 0; row < height; row++) {
+    for (let col = 0; col < width; col++, q += 3) {
+      const p = row * width + col;
+      const l = y.data[row * y.stride + col];
+      const b = cb[p];
+      const r = cr[p];
+      out[q] = clamp8(l + crR[r]);
+      out[q + 1] = clamp8(l + ((cbG[b] + crG[r]) >> SCALEBITS));
+      out[q + 2] = clamp8(l + cbB[b]);
+    }
   }
   return out;
 }
@@ -156,9 +187,9 @@ function subPlane(
   return plane;
 }
 
-/** libjpeg's fancy upsampling of a `cw × chh` plane by `hs × vs` (each 1 or 2), cut to `width × height`. */
+/** libjpeg's fancy upsampling of a `cw × chh` plane by `hs × vs` (each 1 or 2), cut to `width × height`, row-major. */
 function upsample(
-  plane: Uint8Array,
+  { data: plane, stride }: SamplePlane,
   cw: number,
   chh: number,
   width: number,
@@ -166,12 +197,17 @@ function upsample(
   hs: number,
   vs: number,
 ): Uint8Array {
-  if (hs === 1 && vs === 1) return plane;
+  if (hs === 1 && vs === 1) {
+    if (stride === width) return plane;
+    const copy = new Uint8Array(width * height);
+    for (let row = 0; row < height; row++) copy.set(plane.subarray(row * stride, row * stride + width), row * width);
+    return copy;
+  }
   // libjpeg upsamples planes of 1 or 2 columns by replication ("box"), not fancy.
   const fancy = cw > 2;
   const out = new Uint8Array(width * height);
   const at = (j: number, i: number): number =>
-    plane[Math.min(Math.max(j, 0), chh - 1) * cw + Math.min(Math.max(i, 0), cw - 1)];
+    plane[Math.min(Math.max(j, 0), chh - 1) * stride + Math.min(Math.max(i, 0), cw - 1)];
   for (let y = 0; y < height; y++) {
     const j = vs === 2 ? y >> 1 : y;
     // Vertical neighbour: the row above for even output rows, below for odd.

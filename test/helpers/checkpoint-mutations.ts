@@ -8,13 +8,13 @@ import fc from 'fast-check';
 import { existsSync, readFileSync } from 'node:fs';
 import { PyTorchFileError, SafetensorsError } from '../../src/errors.js';
 import { readPyTorchCheckpoint } from '../../src/weights/checkpoint.js';
-import { torchSave } from './torch-save.js';
+import { torchSave, type SaveValue } from './torch-save.js';
 
 const fixture = (name: string): Uint8Array => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 
 /** The files mutated: real PyTorch files (small ones) and a few layouts of the test writer. */
 export function mutationSeeds(): Uint8Array[] {
-  const nested = {
+  const nested: SaveValue = {
     state_dict: {
       'module.conv.weight': { dtype: 'float32', shape: [2, 1, 2, 2], data: [1, 2, 3, 4, 5, 6, 7, 8] },
       'module.bn.num_batches_tracked': { dtype: 'int64', shape: [], data: [3] },
@@ -22,7 +22,7 @@ export function mutationSeeds(): Uint8Array[] {
     },
     epoch: 12,
     best: 0.5,
-  } as const;
+  };
   return [
     ...['mixed-dtypes-zip.pth', 'mixed-dtypes-legacy.pth', 'whole-module-zip.pth', 'evil-os-system-zip.pth', 'evil-os-system-legacy.pth', 'evil-builtins-eval-zip.pth', 'corrupt-truncated-zip.pth', 'corrupt-truncated-legacy.pth'].map((f) => fixture(`pth/${f}`)),
     torchSave(nested),

@@ -10,7 +10,7 @@ import { encodeTensorBytes } from '../../src/weights/tensor-bytes.js';
 /** A tensor to write: row-major elements of a contiguous tensor. */
 export interface SaveTensor {
   dtype: PyTorchDType;
-  shape: number[];
+  shape: readonly number[];
   data: ArrayLike<number>;
 }
 
