@@ -335,17 +335,26 @@ export interface CreateModelWithWeightsOptions extends CreateModelOptions {
  * Keras, paper); layer names are that source's module paths, so its weights
  * load by name. `options` go over the model's own defaults. With `weights`
  * it skips random initialisation (`init: 'zeros'`), loads them, and returns
- * a promise of the loaded model.
+ * a promise of the loaded model. With `pretrained` it returns a promise of
+ * the model with published weights — the name may be a tag such as
+ * `resnet50.a1_in1k`, or a model name for its default weights — downloaded
+ * once into a verified cache (see {@link CreatePretrainedOptions},
+ * {@link listPretrained}); `weights` may also be a torchvision enum name
+ * (`'IMAGENET1K_V2'`).
  *
  * @throws {@link ConfigError} for an unknown name (suggesting the nearest
- *   registered names) or invalid options.
+ *   registered names) or invalid options; with `pretrained`, the promise
+ *   rejects with a `ConfigError` for an unknown tag (with a did-you-mean hint)
+ *   and a `FetchError` when the weights cannot be downloaded or verified.
  *
  * @example
  * ```ts
  * const model = createModel('seresnet50', { classifierActivation: 'linear', init: 'zeros' });
  * const backbone = createModel('resnet50d', { includeTop: false, outputStride: 16 });
  * const features = createModel('resnet18', { featuresOnly: true, outIndices: [1, 2, 3, 4] });
- * const pretrained = await createModel('resnet50', { weights: 'resnet50.safetensors' });
+ * const loaded = await createModel('resnet50', { weights: 'resnet50.safetensors' });
+ * const trained = await createModel('resnet50', { pretrained: true }); // torchvision's DEFAULT weights
+ * const cifar = await createModel('resnet32.akamaster_cifar10', { pretrained: true });
  * ```
  */
 export function createModel(name: string, options: CreatePretrainedOptions): Promise<tf.LayersModel>;
