@@ -22,6 +22,7 @@ import { exportPyTorchWeights } from '../src/weights/export-pytorch.js';
 import { createTransform } from '../src/imagenet/transform.js';
 import { resolveDataConfig } from '../src/pretrained/data-config.js';
 import { CIFAR10_CLASSES } from '../src/pretrained/labels.js';
+import { compareLogits } from './helpers/logits.js';
 import { startMirrorServer, type MirrorServer } from './helpers/mirror-server.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
@@ -357,24 +358,10 @@ describe('CIFAR-10 end to end: the real published checkpoint through the mirror'
       ours.set(out.dataSync(), start * 10);
       out.dispose();
     }
-    const argmax = (row: Float32Array): number => row.indexOf(Math.max(...row));
-    let agree = 0;
-    let correct = 0;
-    let worst = 0;
-    let largest = 0;
-    for (let i = 0; i < count; i++) {
-      const a = ours.subarray(i * 10, i * 10 + 10);
-      const b = logitsRef.subarray(i * 10, i * 10 + 10);
-      if (argmax(a) === argmax(b)) agree++;
-      if (argmax(a) === labels[i]) correct++;
-      for (let k = 0; k < 10; k++) {
-        worst = Math.max(worst, Math.abs(a[k] - b[k]));
-        largest = Math.max(largest, Math.abs(b[k]));
-      }
-    }
-    console.log(`resnet32.akamaster_cifar10: top-1 equal to PyTorch's on ${agree}/${count}, accuracy ${correct / count}, max |Δlogit| / max |logit| = ${(worst / largest).toExponential(2)}`);
+    const { agree, correct, maxRelError } = compareLogits(ours, logitsRef, 10, labels);
+    console.log(`resnet32.akamaster_cifar10: top-1 equal to PyTorch's on ${agree}/${count}, accuracy ${correct / count}, max |Δlogit| / max |logit| = ${maxRelError.toExponential(2)}`);
     expect(agree).toBe(count);
-    expect(worst / largest).toBeLessThan(1e-5);
+    expect(maxRelError).toBeLessThan(1e-5);
     expect(correct / count).toBeCloseTo(0.838, 3); // PyTorch's accuracy on these JPEGs (summary.json)
     model.dispose();
 

@@ -6,6 +6,7 @@
 // compared with PyTorch's logits.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { compareLogits } from '../helpers/logits.js';
 import { cacheInfo, clearCache, createModel, createTransform, pretrainedInfo, resolveDataConfig, useBestBackend } from 'tfjs-resnet';
 
 /** What the page reports to Node (`window.__pretrained`). */
@@ -65,22 +66,7 @@ async function run(): Promise<PretrainedPageResult> {
   logits.dispose();
   model.dispose();
 
-  let agree = 0;
-  let worst = 0;
-  let scale = 0;
-  const argmax = (a: ArrayLike<number>, i: number): number => {
-    let best = 0;
-    for (let k = 1; k < 10; k++) if (a[i * 10 + k] > a[i * 10 + best]) best = k;
-    return best;
-  };
-  for (let i = 0; i < count; i++) {
-    if (argmax(ours, i) === argmax(ref, i)) agree++;
-    for (let k = 0; k < 10; k++) {
-      worst = Math.max(worst, Math.abs(ours[i * 10 + k] - ref[i * 10 + k]));
-      scale = Math.max(scale, Math.abs(ref[i * 10 + k]));
-    }
-  }
-  const maxRelError = worst / scale;
+  const { agree, maxRelError } = compareLogits(ours, ref, 10);
   log(`top-1 equal to PyTorch's on ${agree}/${count}; max relative error ${maxRelError.toExponential(2)}`);
   await clearCache(TAG);
   return {

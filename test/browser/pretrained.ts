@@ -8,10 +8,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getPretrained } from '../../src/pretrained/catalog.js';
-import { bundlePage, ensureBuilt, ROOT, wasmDir } from './bundle.js';
-import { CHROMIUM_PATH, launchChromium } from './chromium.js';
+import { bundlePage, ensureBuilt, ROOT } from './bundle.js';
+import { CHROMIUM_PATH } from './chromium.js';
 import type { PretrainedPageResult } from './pretrained-page.js';
-import { serveStatic } from './server.js';
+import { runPage } from './run-page.js';
 
 const TAG = 'resnet32.akamaster_cifar10';
 const IMAGES = 200;
@@ -40,28 +40,17 @@ async function main(): Promise<number> {
     writeFileSync(path.join(dir, 'index.html'), HTML);
     await bundlePage(path.join(ROOT, 'test/browser/pretrained-page.ts'), path.join(dir, 'page.js'), dir);
 
-    const server = await serveStatic({ '/': dir, '/wasm/': wasmDir() });
-    const browser = await launchChromium();
-    try {
-      const page = await browser.context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-      await page.goto(server.url);
-      await page.waitForFunction(() => window.__pretrained !== undefined, undefined, { timeout: 300_000, polling: 250 });
-      const r = (await page.evaluate(() => window.__pretrained)) as PretrainedPageResult;
-      const downloads = server.log.filter((e) => e.path.endsWith(path.basename(mirrored))).length;
-      console.log(`backend: ${r.backend}`);
-      console.log(`${TAG}: first load downloaded ${r.firstDownloaded}, second ${r.secondDownloaded}; requests of the checkpoint: ${downloads}; Cache API entries: ${r.cacheEntries}`);
-      console.log(`top-1 equal to PyTorch's on ${r.agree}/${r.count} real images; max relative error of the logits ${r.maxRelError.toExponential(2)}`);
-      for (const e of errors) console.log(e);
-      if (r.error !== undefined) console.log(r.error);
-      const ok = r.ok && downloads === 1;
-      console.log(ok ? 'pretrained browser test: PASS' : 'pretrained browser test: FAIL');
-      return ok ? 0 : 1;
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    const run = await runPage<PretrainedPageResult>(dir, '__pretrained', { timeoutMs: 300_000 });
+    const r = run.result;
+    const downloads = run.log.filter((e) => e.path.endsWith(path.basename(mirrored))).length;
+    console.log(`backend: ${r.backend}`);
+    console.log(`${TAG}: first load downloaded ${r.firstDownloaded}, second ${r.secondDownloaded}; requests of the checkpoint: ${downloads}; Cache API entries: ${r.cacheEntries}`);
+    console.log(`top-1 equal to PyTorch's on ${r.agree}/${r.count} real images; max relative error of the logits ${r.maxRelError.toExponential(2)}`);
+    for (const e of run.errors) console.log(e);
+    if (r.error !== undefined) console.log(r.error);
+    const ok = r.ok && downloads === 1;
+    console.log(ok ? 'pretrained browser test: PASS' : 'pretrained browser test: FAIL');
+    return ok ? 0 : 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
