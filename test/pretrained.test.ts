@@ -2,12 +2,13 @@
 // mirrors and failures, against a local HTTP server on 127.0.0.1 playing the
 // mirror (no test reaches the internet).
 import * as tf from '@tensorflow/tfjs';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, FetchError } from '../src/errors.js';
+import { ConfigError, FetchError, WeightsError } from '../src/errors.js';
 import { createModel } from '../src/models/registry.js';
 import {
   cacheInfo,
@@ -280,6 +281,36 @@ describe('download, cache, offline', () => {
     ]);
     expect(a).toBe(b);
     expect(server.requests(cifarUrl)).toBe(before + 1);
+  });
+
+  it('two processes downloading one tag into one cache both succeed and leave one verified file', async () => {
+    const cacheDir = freshCache();
+    const tsx = path.join(import.meta.dirname, '../node_modules/tsx/dist/cli.mjs');
+    const run = (): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [tsx, path.join(import.meta.dirname, 'helpers/download-child.ts'), CIFAR_TAG, server.base, cacheDir]);
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`child exited ${code}: ${err}`))));
+      });
+    const [a, b] = await Promise.all([run(), run()]);
+    expect(a).toBe(b);
+    expect(sha256(new Uint8Array(await readFile(a)))).toBe(sha256(cifarBytes));
+    expect(await filesUnder(cacheDir)).toEqual([`${CIFAR_TAG}/resnet32-d509ac18.th`]);
+  });
+
+  it('a file that does not load is a typed error, leaks no tensors and is not kept in the cache', async () => {
+    const cacheDir = freshCache();
+    const tag = 'resnet18.a1_in1k'; // no published digest: the mirror serves resnet10t's weights instead
+    server.serve(getPretrained(tag).files[0].url, timmBytes);
+    const tensors = tf.memory().numTensors;
+    const error = await createModel(tag, { pretrained: true, mirror: server.base, cacheDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WeightsError);
+    expect((error as Error).message).toMatch(/removed from the cache/);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(await filesUnder(cacheDir)).toEqual([]);
   });
 
   it('a fallback file is fetched when the primary one cannot be', async () => {

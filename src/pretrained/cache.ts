@@ -162,6 +162,20 @@ async function fetchBrowser(
   });
 }
 
+/**
+ * Removes one fetched file from the cache (Node: the file; browsers: its
+ * Cache API entry), e.g. when its contents turned out not to load.
+ * @internal
+ */
+export async function discardCached(fetched: FetchedWeights): Promise<void> {
+  if (typeof fetched.source === 'string') {
+    const { fs } = await nodeModules();
+    await fs.rm(fetched.source, { force: true });
+  } else {
+    await (await openBrowserCache())?.delete(fetched.file.url);
+  }
+}
+
 /** Tries each file in turn; an abort stops at once, other failures move on to the next file. */
 async function tryEach(
   entry: PretrainedWeights,

@@ -4,13 +4,13 @@
  * @module
  */
 import type * as tf from '@tensorflow/tfjs';
-import { ConfigError } from '../errors.js';
+import { ConfigError, PyTorchFileError, SafetensorsError, WeightsError } from '../errors.js';
 import { featuresOnly } from '../features/features-only.js';
 import { createModel, type CreateModelOptions } from '../models/registry.js';
 import { checkBoolean, describe } from '../validate.js';
 import { loadPyTorchWeights } from '../weights/load-pytorch.js';
 import type { LoadReport, LoadWeightsOptions } from '../weights/load-options.js';
-import { fetchPretrained } from './cache.js';
+import { discardCached, fetchPretrained } from './cache.js';
 import { findPretrained, TORCHVISION_ENUM, torchvisionWeightsTag } from './catalog.js';
 import type { PretrainedWeights } from './entry.js';
 import { resolvePretrainedOptions, type PretrainedOptions } from './options.js';
@@ -177,6 +177,11 @@ export async function createPretrainedModel(name: string, options: Partial<Creat
     return result;
   } catch (error) {
     built.dispose();
+    // A file whose contents do not load (malformed, or not these weights) must not stay cached as if it were good.
+    if (error instanceof WeightsError || error instanceof SafetensorsError || error instanceof PyTorchFileError) {
+      await discardCached(fetched).catch(() => undefined);
+      error.message += ` (the file ${typeof fetched.source === 'string' ? fetched.source : fetched.file.url} was removed from the cache)`;
+    }
     throw error;
   }
 }
