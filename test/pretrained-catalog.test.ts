@@ -2,6 +2,7 @@
 // and its state-dict keys are the ones the source's model has (the reference
 // key lists of test/fixtures/{torchvision,timm}-state-dicts.json, where we
 // have them; timm's ResNets of torchvision's names share torchvision's keys).
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +21,15 @@ for (const w of listPretrained()) {
   const key = `${w.model} ${w.style ?? ''} ${w.data.inputSize.join('x')}`;
   groups.set(key, [...(groups.get(key) ?? []), w]);
 }
+
+describe('the generated catalog', () => {
+  it('src/pretrained/catalog-data.ts is what scripts/pretrained-catalog.ts makes of published-weights.json', () => {
+    const root = path.join(import.meta.dirname, '..');
+    const run = spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/pretrained-catalog.ts', '--check'], { cwd: root, encoding: 'utf8' });
+    expect(run.stderr + run.stdout).toContain('is up to date (101 entries)');
+    expect(run.status).toBe(0);
+  });
+});
 
 describe('catalog entries build exactly', () => {
   it(`covers every entry (${listPretrained().length} tags in ${groups.size} builds)`, () => {
