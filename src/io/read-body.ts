@@ -80,20 +80,12 @@ export async function streamBody(body: ReadableStream<Uint8Array>, args: ReadBod
   const reader = body.getReader();
   const signal = deadline.signal;
 
-  let onAbort: (() => void) | undefined;
-  const interrupted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  interrupted.catch(() => undefined); // handled through Promise.race below
-
   let finished = false;
   try {
     for (;;) {
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
-        result = await Promise.race([reader.read(), interrupted]);
+        result = await readOrAbort(reader, signal);
       } catch (e) {
         if (signal.aborted) throw withCause(deadline.error(label, sink.length, total), e);
         throw withCause(
@@ -116,7 +108,6 @@ export async function streamBody(body: ReadableStream<Uint8Array>, args: ReadBod
       onProgress?.(sink.length, total);
     }
   } finally {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
     if (!finished) reader.cancel().catch(() => undefined);
   }
 
@@ -125,4 +116,31 @@ export async function streamBody(body: ReadableStream<Uint8Array>, args: ReadBod
       `truncated body from ${label}: expected ${total} bytes (Content-Length), received ${sink.length}`,
     );
   }
+}
+
+/**
+ * The next chunk of `reader`, or a rejection as soon as `signal` aborts.
+ * Each read gets its own abort listener, removed when the read settles: a
+ * `Promise.race` against one long-lived "aborted" promise would keep every
+ * race's result — every chunk — reachable until the transfer ends.
+ */
+function readOrAbort(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  signal: AbortSignal,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    reader.read().then(
+      (result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
