@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, FetchError, WeightsError } from '../src/errors.js';
 import { createModel } from '../src/models/registry.js';
+import { resnet18 } from '../src/models/presets.js';
 import {
   cacheInfo,
   clearCache,
@@ -173,6 +174,12 @@ describe('catalog', () => {
     await expect(createModel('resnet50', { pretrained: 'IMAGENET1K_V2', offline: true, cacheDir: freshCache() })).rejects.toThrow(
       /"resnet50\.tv2_in1k" are not cached/,
     );
+    // A weights name of the model, and the presets' torchvision enum names.
+    await expect(createModel('resnet50', { pretrained: 'a1_in1k', offline: true, cacheDir: freshCache() })).rejects.toThrow(/"resnet50\.a1_in1k" are not cached/);
+    await expect(resnet18({ weights: 'IMAGENET1K_V1', offline: true, cacheDir: freshCache() })).rejects.toThrow(/"resnet18\.tv_in1k" are not cached/);
+    await expect(createModel('resnet50', { pretrained: 'resnet18.tv_in1k' })).rejects.toThrow(/are for resnet18, not resnet50/);
+    await expect(createModel('resnet50', { pretrained: true, weights: 'w.safetensors' } as never)).rejects.toThrow(/either pretrained .* or weights/);
+    await expect(createModel('plain20', { pretrained: true })).rejects.toThrow(ConfigError);
   });
 });
 
