@@ -92,7 +92,13 @@ export async function fetchToFile(url: string, dest: string, args: FetchToFileAr
     try {
       await fs.rename(tmp, dest);
     } catch (e) {
-      throw withCause(new FetchError(`cannot move the download of ${target.label} to ${dest}: ${describeError(e)}`), e);
+      // Another process may have put the same verified file there first (and a
+      // reader may hold it open, which blocks replacing it on Windows): keep theirs.
+      const theirs = await fs.stat(dest).catch(() => undefined);
+      if (theirs?.isFile() !== true || theirs.size !== written) {
+        throw withCause(new FetchError(`cannot move the download of ${target.label} to ${dest}: ${describeError(e)}`), e);
+      }
+      await fs.rm(tmp, { force: true });
     }
     return written;
   } catch (e) {
