@@ -157,7 +157,10 @@ async function fetchBrowser(
     }
     const sha = expectedSha256(file);
     if (sha !== undefined) checkSha256(await sha256Hex(bytes), sha, url, bytes.byteLength);
-    await cache?.put(file.url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } }));
+    // Caching is best effort in browsers (quota, private mode): the verified bytes are used either way.
+    await cache
+      ?.put(file.url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } }))
+      .catch(() => undefined);
     return { file, source: bytes, downloaded: true };
   });
 }
@@ -313,12 +316,8 @@ export async function cacheInfo(options: Pick<PretrainedOptions, 'cacheDir'> = {
 
 /** The tag whose catalog entry lists `url`. */
 function tagOfUrl(url: string): string | undefined {
-  for (const w of listAll()) if (w.files.some((f) => f.url === url)) return w.tag;
+  for (const w of listPretrained()) if (w.files.some((f) => f.url === url)) return w.tag;
   return undefined;
-}
-
-function listAll(): readonly PretrainedWeights[] {
-  return listPretrained();
 }
 
 /** Sub-folders of the cache folder named after catalog tags (nothing else is touched). */
@@ -330,7 +329,7 @@ async function cachedTags(m: NodeModules, dir: string): Promise<string[]> {
     if ((e as { code?: string }).code === 'ENOENT') return [];
     throw withCause(new FetchError(`cannot read the cache folder ${dir}: ${describeError(e)}`), e);
   }
-  const tags = new Set(listAll().map((w) => w.tag));
+  const tags = new Set(listPretrained().map((w) => w.tag));
   return names.filter((n) => tags.has(n)).sort();
 }
 
