@@ -55,6 +55,7 @@ export { createModel, listModels, getModel, registerModel, unregisterModel, MODE
 export type {
   CreateModelOptions,
   CreateModelWithWeightsOptions,
+  CreatePretrainedOptions,
   ModelSource,
   ModelDefinition,
   RegisteredModel,

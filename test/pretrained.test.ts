@@ -180,6 +180,7 @@ describe('catalog', () => {
     await expect(createModel('resnet50', { pretrained: 'resnet18.tv_in1k' })).rejects.toThrow(/are for resnet18, not resnet50/);
     await expect(createModel('resnet50', { pretrained: true, weights: 'w.safetensors' } as never)).rejects.toThrow(/either pretrained .* or weights/);
     await expect(createModel('plain20', { pretrained: true })).rejects.toThrow(ConfigError);
+    await expect(resnet18({ weights: 'resnet18.safetensors' as never })).rejects.toThrow(/weights must name torchvision's weights .*createModel\(name, \{ weights: path \}\)/);
   });
 });
 

@@ -1,9 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { resnet } from './resnet.js';
 import type { ResNetOptions } from './options.js';
-import { createModel } from './registry.js';
 import type { PretrainedOptions } from '../pretrained/options.js';
-import type { CreatePretrainedOptions } from '../pretrained/load.js';
+import { createPretrainedModel } from '../pretrained/load.js';
 
 /**
  * torchvision's names of its weights enums, as the presets accept them
@@ -33,7 +32,7 @@ export interface PresetWeightsOptions extends ResNetOptions, PretrainedOptions {
 
 function preset(depth: 18 | 34 | 50 | 101 | 152, options: ResNetOptions | PresetWeightsOptions | undefined): tf.LayersModel | Promise<tf.LayersModel> {
   if (options !== undefined && options !== null && (options as Partial<PresetWeightsOptions>).weights !== undefined) {
-    return createModel(`resnet${depth}`, options as unknown as CreatePretrainedOptions);
+    return createPretrainedModel(`resnet${depth}`, options, (model, modelOptions) => resnet(depth, { name: model, ...modelOptions }));
   }
   return resnet(depth, options);
 }

@@ -10,7 +10,8 @@ import { featuresOnly } from '../features/features-only.js';
 import { loadPyTorchWeights, type LoadPyTorchWeightsOptions, type PyTorchWeightsSource } from '../weights/load-pytorch.js';
 import { loadKerasWeights, type KerasWeightsSource } from '../weights/load-keras.js';
 import type { LoadWeightsOptions } from '../weights/load-options.js';
-import { createPretrainedModel, wantsPretrained, type CreatePretrainedOptions } from '../pretrained/load.js';
+import { createPretrainedModel, wantsPretrained } from '../pretrained/load.js';
+import type { PretrainedOptions } from '../pretrained/options.js';
 
 /**
  * Whose network a model name reproduces — and so whose weights it loads:
@@ -330,6 +331,32 @@ export interface CreateModelWithWeightsOptions extends CreateModelOptions {
 }
 
 /**
+ * Options of {@link createModel} with published weights: the model options,
+ * which weights, and how to fetch and cache them ({@link PretrainedOptions}).
+ *
+ * @example
+ * ```ts
+ * const model = await createModel('resnet50', { pretrained: true, classifierActivation: 'linear' });
+ * const tuned = await createModel('resnet50.a1_in1k', { pretrained: true, classes: 10 }); // new classifier
+ * const cifar = await createModel('resnet32', { pretrained: true, mirror: 'http://127.0.0.1:8080' });
+ * ```
+ */
+export interface CreatePretrainedOptions extends CreateModelOptions, PretrainedOptions {
+  /**
+   * Which published weights: `true` for those the name says (a tag such as
+   * `resnet50.tv2_in1k`, or a model name for its default weights); or a tag;
+   * a weights name of the model (`'a1_in1k'`); or torchvision's enum name
+   * (`'IMAGENET1K_V2'`, `'DEFAULT'`).
+   */
+  pretrained: true | string;
+  /**
+   * Options of the weight loader (strictness, progress of the assignment).
+   * @defaultValue strict loading
+   */
+  weightsOptions?: Pick<LoadWeightsOptions, 'strict' | 'onProgress'>;
+}
+
+/**
  * Builds a registered model by name, timm-style: `createModel('resnext50_32x4d')`.
  * Names follow the source whose weights they match (torchvision, timm,
  * Keras, paper); layer names are that source's module paths, so its weights
@@ -368,7 +395,9 @@ export function createModel(
     throw new ConfigError(`createModel("${name}"): options must be an object, got ${describe(options)}`);
   }
   // Published weights (`pretrained`, or a torchvision enum name as `weights`): src/pretrained.
-  if (wantsPretrained(options as { pretrained?: unknown })) return createPretrainedModel(name, options as Partial<CreatePretrainedOptions>);
+  if (wantsPretrained(options as { pretrained?: unknown })) {
+    return createPretrainedModel(name, options as CreatePretrainedOptions, (model, modelOptions) => createModel(model, modelOptions));
+  }
   const entry = lookup(name, 'createModel');
   const { featuresOnly: asFeatures, outIndices, weights, weightsOptions, ...modelOptions } =
     options as Partial<CreateModelWithWeightsOptions>;

@@ -6,7 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, PyTorchFileError, SafetensorsError, WeightsError } from '../errors.js';
 import { featuresOnly } from '../features/features-only.js';
-import { createModel, type CreateModelOptions } from '../models/registry.js';
+import type { ResNetOptions } from '../models/options.js';
 import { checkBoolean, describe } from '../validate.js';
 import { loadPyTorchWeights } from '../weights/load-pytorch.js';
 import type { LoadReport, LoadWeightsOptions } from '../weights/load-options.js';
@@ -16,30 +16,25 @@ import type { PretrainedWeights } from './entry.js';
 import { resolvePretrainedOptions, type PretrainedOptions } from './options.js';
 
 /**
- * Options of {@link createModel} with published weights: the model options,
- * which weights, and how to fetch and cache them.
- *
- * @example
- * ```ts
- * const model = await createModel('resnet50', { pretrained: true, classifierActivation: 'linear' });
- * const tuned = await createModel('resnet50.a1_in1k', { pretrained: true, classes: 10 }); // new classifier
- * const cifar = await createModel('resnet32', { pretrained: true, mirror: 'http://127.0.0.1:8080' });
- * ```
+ * What {@link createPretrainedModel} takes: `createModel`'s options with
+ * published weights (`CreatePretrainedOptions`), loosely typed — the caller
+ * (the registry, a preset) checks the types it exposes.
+ * @internal
  */
-export interface CreatePretrainedOptions extends CreateModelOptions, PretrainedOptions {
-  /**
-   * Which published weights: `true` for those the name says (a tag such as
-   * `resnet50.tv2_in1k`, or a model name for its default weights); or a tag;
-   * a weights name of the model (`'a1_in1k'`); or torchvision's enum name
-   * (`'IMAGENET1K_V2'`, `'DEFAULT'`).
-   */
-  pretrained: true | string;
-  /**
-   * Options of the weight loader (strictness, progress of the assignment).
-   * @defaultValue strict loading
-   */
+export interface PretrainedRequest extends ResNetOptions, PretrainedOptions {
+  pretrained?: unknown;
+  weights?: unknown;
   weightsOptions?: Pick<LoadWeightsOptions, 'strict' | 'onProgress'>;
+  featuresOnly?: boolean;
+  outIndices?: number[];
 }
+
+/**
+ * Builds a registered model without weights (the registry's `createModel`, or
+ * a preset's builder), so that this module needs no import of the registry.
+ * @internal
+ */
+export type BuildModel = (model: string, options: ResNetOptions) => tf.LayersModel;
 
 /**
  * What happened to the classifier of a model built with published weights:
@@ -106,7 +101,14 @@ export function wantsPretrained(options: { pretrained?: unknown; weights?: unkno
 /** The tag a `createModel` call asks for (see {@link wantsPretrained}). */
 function requestedTag(name: string, options: { pretrained?: unknown; weights?: unknown }, where: string): string {
   const { pretrained, weights } = options;
-  if (pretrained === undefined || pretrained === false) return torchvisionWeightsTag(name, weights, where)!;
+  if (pretrained === undefined || pretrained === false) {
+    const tag = torchvisionWeightsTag(name, weights, where);
+    if (tag !== undefined) return tag;
+    throw new ConfigError(
+      `${where}: weights must name torchvision's weights ("DEFAULT", "IMAGENET1K_V1", "IMAGENET1K_V2"), got ${describe(weights)}; ` +
+        `for a file of your own use createModel(name, { weights: path })`,
+    );
+  }
   if (weights !== undefined) {
     throw new ConfigError(`${where}: pass either pretrained (published weights) or weights (your own file), not both`);
   }
@@ -121,10 +123,11 @@ function requestedTag(name: string, options: { pretrained?: unknown; weights?: u
 }
 
 /**
- * Builds the model of `tag` and loads its published weights.
+ * Builds the model of the weights `options` ask for (see
+ * {@link wantsPretrained}) with `build`, and loads them.
  * @internal
  */
-export async function createPretrainedModel(name: string, options: Partial<CreatePretrainedOptions>): Promise<tf.LayersModel> {
+export async function createPretrainedModel(name: string, options: PretrainedRequest, build: BuildModel): Promise<tf.LayersModel> {
   const where = `createModel("${name}")`;
   const entry = findPretrained(requestedTag(name, options, where), where);
   const model = name.includes('.') ? entry.model : name;
@@ -145,7 +148,7 @@ export async function createPretrainedModel(name: string, options: Partial<Creat
     featuresOnly: asFeatures,
     outIndices,
     ...modelOptions
-  } = options as Partial<CreatePretrainedOptions> & { weights?: unknown };
+  } = options;
   if (asFeatures !== undefined) checkBoolean(asFeatures, where, 'featuresOnly');
   const fetchOptions = resolvePretrainedOptions({ cacheDir, offline, mirror, headers, timeoutMs, signal, onProgress }, where);
   const fetched = await fetchPretrained(entry, fetchOptions, where);
@@ -153,7 +156,7 @@ export async function createPretrainedModel(name: string, options: Partial<Creat
   const headless = modelOptions.includeTop === false || asFeatures === true;
   const classes = modelOptions.classes ?? entry.classes;
   const classifier: ClassifierState = headless ? 'omitted' : classes === entry.classes ? 'loaded' : 'reinitialized';
-  const built = createModel(entry.model, {
+  const built = build(entry.model, {
     inputShape: [...entry.data.inputSize, 3],
     ...(entry.style !== undefined ? { style: entry.style } : {}),
     ...(classifier === 'reinitialized' ? {} : { init: 'zeros' as const }),
