@@ -27,7 +27,16 @@ interface ChildResult {
   rssRiseBytes: number;
 }
 
-async function child(mode: 'stream' | 'buffer', base: string, sha: string, size: number, cacheDir: string): Promise<void> {
+/** One measurement: how the bytes are fetched, from where, and what they are. */
+interface ChildArgs {
+  mode: 'stream' | 'buffer';
+  base: string;
+  sha: string;
+  size: number;
+  cacheDir: string;
+}
+
+async function child({ mode, base, sha, size, cacheDir }: ChildArgs): Promise<void> {
   const { downloadPretrained } = await import('../src/pretrained/cache.js');
   const { fetchBytes } = await import('../src/io/fetch-bytes.js');
   const { mirrorUrl } = await import('../src/pretrained/options.js');
@@ -78,7 +87,7 @@ async function main(): Promise<void> {
     const results: ChildResult[] = [];
     for (const mode of ['stream', 'buffer'] as const) {
       const cacheDir = path.join(dir, `cache-${mode}`);
-      const run = await spawnChild(mode, base, sha, size, cacheDir);
+      const run = await spawnChild({ mode, base, sha, size, cacheDir });
       results.push(JSON.parse(run.trim().split('\n').pop()!) as ChildResult);
     }
     console.log(`download of ${mb} MB from 127.0.0.1, peak RSS rise in a fresh process (one run):`);
@@ -92,7 +101,7 @@ async function main(): Promise<void> {
   }
 }
 
-function spawnChild(mode: string, base: string, sha: string, size: number, cacheDir: string): Promise<string> {
+function spawnChild({ mode, base, sha, size, cacheDir }: ChildArgs): Promise<string> {
   // Asynchronous: the server runs in this process.
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [TSX, ME, '--child', mode, base, sha, String(size), cacheDir], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -105,7 +114,7 @@ function spawnChild(mode: string, base: string, sha: string, size: number, cache
 
 if (args[0] === '--child') {
   const [, mode, base, sha, size, cacheDir] = args;
-  await child(mode as 'stream' | 'buffer', base, sha, Number(size), cacheDir);
+  await child({ mode: mode as ChildArgs['mode'], base, sha, size: Number(size), cacheDir });
 } else {
   await main();
 }

@@ -162,7 +162,9 @@ for (const [model, c] of Object.entries(facts.cifar10_akamaster)) {
     tag,
     model,
     origin: 'akamaster',
-    files: [{ url: c.url, format: 'pth', ...(c.sha256 !== undefined ? { digest: { sha256: c.sha256 } } : {}), ...(c.bytes !== undefined ? { bytes: c.bytes } : {}) }],
+    files: [
+      { url: c.url, format: 'pth', ...(c.sha256 !== undefined ? { digest: { sha256: c.sha256 } } : {}), ...(c.bytes !== undefined ? { bytes: c.bytes } : {}) },
+    ],
     loadable: true,
     license: 'bsd-2-clause',
     originUrl: 'https://github.com/akamaster/pytorch_resnet_cifar10',
@@ -237,13 +239,28 @@ ${body}
 `;
 
 if (process.argv.includes('--check')) {
-  const current = readFileSync(OUT, 'utf8');
-  if (current !== text) {
+  // Compares the data, not the text, so that formatting the file (Prettier) changes nothing.
+  const current = ((await import('../src/pretrained/catalog-data.js')) as { PRETRAINED_TABLE: unknown }).PRETRAINED_TABLE;
+  if (JSON.stringify(current) !== JSON.stringify(entries)) {
     console.error(`${path.relative(ROOT, OUT)} is out of date; run npx tsx scripts/pretrained-catalog.ts`);
     process.exit(1);
   }
   console.log(`${path.relative(ROOT, OUT)} is up to date (${entries.length} entries)`);
 } else {
-  writeFileSync(OUT, text);
+  writeFileSync(OUT, await formatted(text));
   console.log(`wrote ${path.relative(ROOT, OUT)}: ${entries.length} entries; skipped ${skipped.length} (${skipped.join(', ')})`);
+}
+
+/** The text as the project's Prettier formats it, when the project has Prettier and a Prettier config. */
+async function formatted(source: string): Promise<string> {
+  interface Prettier {
+    format(text: string, options: object): string | Promise<string>;
+    resolveConfig(file: string): Promise<object | null>;
+  }
+  const name = 'prettier';
+  const mod = (await import(name).catch(() => undefined)) as (Prettier & { default?: Prettier }) | undefined;
+  const prettier = mod?.default ?? mod;
+  const config = await prettier?.resolveConfig(OUT).catch(() => null);
+  if (prettier === undefined || config === null || config === undefined) return source;
+  return prettier.format(source, { ...config, filepath: OUT });
 }

@@ -25,7 +25,10 @@ for (const w of listPretrained()) {
 describe('the generated catalog', () => {
   it('src/pretrained/catalog-data.ts is what scripts/pretrained-catalog.ts makes of published-weights.json', () => {
     const root = path.join(import.meta.dirname, '..');
-    const run = spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/pretrained-catalog.ts', '--check'], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/pretrained-catalog.ts', '--check'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(run.stderr + run.stdout).toContain('is up to date (101 entries)');
     expect(run.status).toBe(0);
   });

@@ -11,15 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, FetchError, WeightsError } from '../src/errors.js';
 import { createModel } from '../src/models/registry.js';
 import { resnet18 } from '../src/models/presets.js';
-import {
-  cacheInfo,
-  clearCache,
-  downloadPretrained,
-  getPretrained,
-  listPretrained,
-  mirrorUrl,
-  pretrainedInfo,
-} from '../src/pretrained/index.js';
+import { cacheInfo, clearCache, downloadPretrained, getPretrained, listPretrained, mirrorUrl, pretrainedInfo } from '../src/pretrained/index.js';
 import { exportPyTorchWeights } from '../src/weights/export-pytorch.js';
 import { createTransform } from '../src/imagenet/transform.js';
 import { resolveDataConfig } from '../src/pretrained/data-config.js';
@@ -102,20 +94,17 @@ describe('catalog', () => {
     expect(all.length).toBe(101);
     expect(new Set(all.map((w) => w.tag)).size).toBe(all.length);
     for (const model of new Set(all.filter((w) => w.loadable).map((w) => w.model))) {
-      expect(all.filter((w) => w.model === model && w.isDefault), model).toHaveLength(1);
+      expect(
+        all.filter((w) => w.model === model && w.isDefault),
+        model,
+      ).toHaveLength(1);
     }
     expect(listPretrained({ origin: 'torchvision' })).toHaveLength(17);
-    expect(listPretrained({ origin: 'akamaster' }).map((w) => w.tag)).toEqual(
-      [20, 32, 44, 56, 110].map((d) => `resnet${d}.akamaster_cifar10`),
-    );
+    expect(listPretrained({ origin: 'akamaster' }).map((w) => w.tag)).toEqual([20, 32, 44, 56, 110].map((d) => `resnet${d}.akamaster_cifar10`));
     expect(listPretrained({ loadable: false }).every((w) => w.origin === 'keras')).toBe(true);
     expect(listPretrained('resnet50.').every((w) => w.tag.includes('resnet50.'))).toBe(true);
     expect(listPretrained('resnet50.').map((w) => w.tag)).toContain('seresnet50.a1_in1k');
-    expect(listPretrained({ model: 'resnet18', match: /a\d_in1k$/ }).map((w) => w.tag)).toEqual([
-      'resnet18.a1_in1k',
-      'resnet18.a2_in1k',
-      'resnet18.a3_in1k',
-    ]);
+    expect(listPretrained({ model: 'resnet18', match: /a\d_in1k$/ }).map((w) => w.tag)).toEqual(['resnet18.a1_in1k', 'resnet18.a2_in1k', 'resnet18.a3_in1k']);
   });
 
   it("takes torchvision's DEFAULT where it exists, else timm's first tag", () => {
@@ -141,7 +130,11 @@ describe('catalog', () => {
     const timm = getPretrained('resnet50.a1_in1k');
     expect(timm.files[0].url).toBe('https://huggingface.co/timm/resnet50.a1_in1k/resolve/main/model.safetensors');
     expect(timm.data).toMatchObject({ inputSize: [224, 224], testInputSize: [288, 288], interpolation: 'bicubic', cropPct: 0.95, testCropPct: 1 });
-    expect(getPretrained('resnet50.keras_in1k')).toMatchObject({ loadable: false, style: 'keras', files: [{ format: 'h5', digest: { md5: '2cb95161c43110f7111970584f804107' } }] });
+    expect(getPretrained('resnet50.keras_in1k')).toMatchObject({
+      loadable: false,
+      style: 'keras',
+      files: [{ format: 'h5', digest: { md5: '2cb95161c43110f7111970584f804107' } }],
+    });
   });
 
   it('an unknown tag is a ConfigError with a did-you-mean hint', () => {
@@ -166,7 +159,9 @@ describe('catalog', () => {
   });
 
   it('torchvision enum names select torchvision weights, as weights or pretrained', async () => {
-    await expect(createModel('resnet18', { weights: 'IMAGENET1K_V2' })).rejects.toThrow(/no torchvision weights "IMAGENET1K_V2"; valid are "IMAGENET1K_V1", "DEFAULT"/);
+    await expect(createModel('resnet18', { weights: 'IMAGENET1K_V2' })).rejects.toThrow(
+      /no torchvision weights "IMAGENET1K_V2"; valid are "IMAGENET1K_V1", "DEFAULT"/,
+    );
     // Offline with an empty cache: the error names the tag the enum resolved to.
     await expect(createModel('resnet50', { weights: 'IMAGENET1K_V1', offline: true, cacheDir: freshCache() } as never)).rejects.toThrow(
       /"resnet50\.tv_in1k" are not cached/,
@@ -175,12 +170,16 @@ describe('catalog', () => {
       /"resnet50\.tv2_in1k" are not cached/,
     );
     // A weights name of the model, and the presets' torchvision enum names.
-    await expect(createModel('resnet50', { pretrained: 'a1_in1k', offline: true, cacheDir: freshCache() })).rejects.toThrow(/"resnet50\.a1_in1k" are not cached/);
+    await expect(createModel('resnet50', { pretrained: 'a1_in1k', offline: true, cacheDir: freshCache() })).rejects.toThrow(
+      /"resnet50\.a1_in1k" are not cached/,
+    );
     await expect(resnet18({ weights: 'IMAGENET1K_V1', offline: true, cacheDir: freshCache() })).rejects.toThrow(/"resnet18\.tv_in1k" are not cached/);
     await expect(createModel('resnet50', { pretrained: 'resnet18.tv_in1k' })).rejects.toThrow(/are for resnet18, not resnet50/);
     await expect(createModel('resnet50', { pretrained: true, weights: 'w.safetensors' } as never)).rejects.toThrow(/either pretrained .* or weights/);
     await expect(createModel('plain20', { pretrained: true })).rejects.toThrow(ConfigError);
-    await expect(resnet18({ weights: 'resnet18.safetensors' as never })).rejects.toThrow(/weights must name torchvision's weights .*createModel\(name, \{ weights: path \}\)/);
+    await expect(resnet18({ weights: 'resnet18.safetensors' as never })).rejects.toThrow(
+      /weights must name torchvision's weights .*createModel\(name, \{ weights: path \}\)/,
+    );
   });
 });
 
@@ -365,7 +364,7 @@ describe('classifier of another size', () => {
 });
 
 describe('CIFAR-10 end to end: the real published checkpoint through the mirror', () => {
-  it('resnet32.akamaster_cifar10 downloads, verifies, caches and gives PyTorch\'s top-1 on all 2,000 real images; a second call makes no request', async () => {
+  it("resnet32.akamaster_cifar10 downloads, verifies, caches and gives PyTorch's top-1 on all 2,000 real images; a second call makes no request", async () => {
     const cacheDir = freshCache();
     const before = server.requests(cifarUrl);
     const model = await createModel(CIFAR_TAG, { pretrained: true, mirror: server.base, cacheDir, classifierActivation: 'linear' });
@@ -398,7 +397,9 @@ describe('CIFAR-10 end to end: the real published checkpoint through the mirror'
       out.dispose();
     }
     const { agree, correct, maxRelError } = compareLogits(ours, logitsRef, 10, labels);
-    console.log(`resnet32.akamaster_cifar10: top-1 equal to PyTorch's on ${agree}/${count}, accuracy ${correct / count}, max |Δlogit| / max |logit| = ${maxRelError.toExponential(2)}`);
+    console.log(
+      `resnet32.akamaster_cifar10: top-1 equal to PyTorch's on ${agree}/${count}, accuracy ${correct / count}, max |Δlogit| / max |logit| = ${maxRelError.toExponential(2)}`,
+    );
     expect(agree).toBe(count);
     expect(maxRelError).toBeLessThan(1e-5);
     expect(correct / count).toBeCloseTo(0.838, 3); // PyTorch's accuracy on these JPEGs (summary.json)

@@ -89,6 +89,5 @@ export function createTransform(config: DataConfig): ImageTransform {
   const mean = checkTriple(config.mean, 'mean');
   const std = checkTriple(config.std, 'std');
   if (std.some((s) => s === 0)) throw new ConfigError(`${where}: std must not contain 0, got ${describe(std)}`);
-  return (image) =>
-    tf.tidy(() => normalizeRgb(imagenetEvalTransform(image, { resize, crop, interpolation }), mean, std) as tf.Tensor3D);
+  return (image) => tf.tidy(() => normalizeRgb(imagenetEvalTransform(image, { resize, crop, interpolation }), mean, std) as tf.Tensor3D);
 }

@@ -71,22 +71,24 @@ export async function fetchToFile(url: string, dest: string, args: FetchToFileAr
     }
     const handle = file;
     let written = 0;
-    await streamUrl(target.url, { deadline, label: target.label, headers: args.headers, onProgress: args.onProgress }, {
-      get length() {
-        return written;
+    await streamUrl(
+      target.url,
+      { deadline, label: target.label, headers: args.headers, onProgress: args.onProgress },
+      {
+        get length() {
+          return written;
+        },
+        async push(chunk) {
+          hash.update(chunk);
+          await handle.write(chunk);
+          written += chunk.byteLength;
+        },
       },
-      async push(chunk) {
-        hash.update(chunk);
-        await handle.write(chunk);
-        written += chunk.byteLength;
-      },
-    });
+    );
     await file.close();
     file = undefined;
     if (args.bytes !== undefined && written !== args.bytes) {
-      throw new FetchError(
-        `size check failed for ${target.label}: expected ${args.bytes} bytes, got ${written}; the file is truncated or a different version`,
-      );
+      throw new FetchError(`size check failed for ${target.label}: expected ${args.bytes} bytes, got ${written}; the file is truncated or a different version`);
     }
     if (args.sha256 !== undefined) checkSha256(hash.hex(), args.sha256, target.label, written);
     try {

@@ -99,8 +99,8 @@ export function fetchPretrained(entry: PretrainedWeights, o: ResolvedPretrainedO
   const key = `${o.cacheDir ?? BROWSER_CACHE}\u0000${entry.tag}`;
   const pending = inFlight.get(key);
   if (pending !== undefined) return pending;
-  const work = (o.cacheDir !== undefined ? fetchNode(entry, files, o.cacheDir, o, where) : fetchBrowser(entry, files, o, where)).finally(
-    () => inFlight.delete(key),
+  const work = (o.cacheDir !== undefined ? fetchNode(entry, files, { ...o, cacheDir: o.cacheDir }, where) : fetchBrowser(entry, files, o, where)).finally(() =>
+    inFlight.delete(key),
   );
   inFlight.set(key, work);
   return work;
@@ -109,16 +109,22 @@ export function fetchPretrained(entry: PretrainedWeights, o: ResolvedPretrainedO
 async function fetchNode(
   entry: PretrainedWeights,
   files: readonly WeightsFile[],
-  cacheDir: string,
-  o: ResolvedPretrainedOptions,
+  o: ResolvedPretrainedOptions & { cacheDir: string },
   where: string,
 ): Promise<FetchedWeights> {
+  const { cacheDir } = o;
   const m = await nodeModules();
   for (const file of files) {
     const p = cachePath(m, cacheDir, entry.tag, file);
     if (await isCached(m, p, file)) return { file, source: p, downloaded: false };
   }
-  if (o.offline) throw offlineError(entry, files.map((f) => cachePath(m, cacheDir, entry.tag, f)), m.path.resolve(cacheDir), where);
+  if (o.offline)
+    throw offlineError(
+      entry,
+      files.map((f) => cachePath(m, cacheDir, entry.tag, f)),
+      m.path.resolve(cacheDir),
+      where,
+    );
   return tryEach(entry, files, o, async (file, url) => {
     const p = cachePath(m, cacheDir, entry.tag, file);
     await fetchToFile(url, p, {
@@ -133,18 +139,19 @@ async function fetchNode(
   });
 }
 
-async function fetchBrowser(
-  entry: PretrainedWeights,
-  files: readonly WeightsFile[],
-  o: ResolvedPretrainedOptions,
-  where: string,
-): Promise<FetchedWeights> {
+async function fetchBrowser(entry: PretrainedWeights, files: readonly WeightsFile[], o: ResolvedPretrainedOptions, where: string): Promise<FetchedWeights> {
   const cache = await openBrowserCache();
   for (const file of files) {
     const hit = await cache?.match(file.url);
     if (hit !== undefined) return { file, source: new Uint8Array(await hit.arrayBuffer()), downloaded: false };
   }
-  if (o.offline) throw offlineError(entry, files.map((f) => f.url), `the Cache API cache "${BROWSER_CACHE}"`, where);
+  if (o.offline)
+    throw offlineError(
+      entry,
+      files.map((f) => f.url),
+      `the Cache API cache "${BROWSER_CACHE}"`,
+      where,
+    );
   return tryEach(entry, files, o, async (file, url) => {
     const bytes = await fetchBytes(url, {
       timeoutMs: o.timeoutMs,

@@ -151,6 +151,8 @@ export function torchvisionWeightsTag(model: string, name: unknown, where: strin
   const valid = mine.map((w) => w.torchvisionEnum!);
   throw new ConfigError(
     `${where}: ${model} has no torchvision weights ${JSON.stringify(name)}; ` +
-      (valid.length > 0 ? `valid are ${[...valid, 'DEFAULT'].map((v) => JSON.stringify(v)).join(', ')}` : 'torchvision publishes none for it; see listPretrained()'),
+      (valid.length > 0
+        ? `valid are ${[...valid, 'DEFAULT'].map((v) => JSON.stringify(v)).join(', ')}`
+        : 'torchvision publishes none for it; see listPretrained()'),
   );
 }

@@ -11,15 +11,7 @@
  * ```
  * @module
  */
-export type {
-  PretrainedOrigin,
-  WeightsFormat,
-  WeightsDigest,
-  WeightsFile,
-  LabelSet,
-  PretrainedDataSpec,
-  PretrainedWeights,
-} from './entry.js';
+export type { PretrainedOrigin, WeightsFormat, WeightsDigest, WeightsFile, LabelSet, PretrainedDataSpec, PretrainedWeights } from './entry.js';
 export { PRETRAINED_ORIGINS } from './entry.js';
 export { listPretrained, getPretrained, type PretrainedFilter } from './catalog.js';
 export { mirrorUrl, DEFAULT_DOWNLOAD_TIMEOUT_MS, type PretrainedOptions, type DownloadProgress } from './options.js';

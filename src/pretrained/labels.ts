@@ -13,18 +13,7 @@ import type { LabelSet } from './entry.js';
  * CIFAR10_CLASSES[3]; // 'cat'
  * ```
  */
-export const CIFAR10_CLASSES: readonly string[] = Object.freeze([
-  'airplane',
-  'automobile',
-  'bird',
-  'cat',
-  'deer',
-  'dog',
-  'frog',
-  'horse',
-  'ship',
-  'truck',
-]);
+export const CIFAR10_CLASSES: readonly string[] = Object.freeze(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
 
 /**
  * The class names of a label set, by class index.

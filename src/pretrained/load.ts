@@ -114,7 +114,9 @@ function requestedTag(name: string, options: { pretrained?: unknown; weights?: u
   }
   if (pretrained === true) return name;
   if (typeof pretrained !== 'string' || pretrained === '') {
-    throw new ConfigError(`${where}: pretrained must be true, a tag such as "resnet50.tv2_in1k", or a weights name such as "IMAGENET1K_V2", got ${describe(pretrained)}`);
+    throw new ConfigError(
+      `${where}: pretrained must be true, a tag such as "resnet50.tv2_in1k", or a weights name such as "IMAGENET1K_V2", got ${describe(pretrained)}`,
+    );
   }
   const model = name.includes('.') ? findPretrained(name, where).model : name;
   const enumTag = torchvisionWeightsTag(model, pretrained, where);

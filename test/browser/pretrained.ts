@@ -44,7 +44,9 @@ async function main(): Promise<number> {
     const r = run.result;
     const downloads = run.log.filter((e) => e.path.endsWith(path.basename(mirrored))).length;
     console.log(`backend: ${r.backend}`);
-    console.log(`${TAG}: first load downloaded ${r.firstDownloaded}, second ${r.secondDownloaded}; requests of the checkpoint: ${downloads}; Cache API entries: ${r.cacheEntries}`);
+    console.log(
+      `${TAG}: first load downloaded ${r.firstDownloaded}, second ${r.secondDownloaded}; requests of the checkpoint: ${downloads}; Cache API entries: ${r.cacheEntries}`,
+    );
     console.log(`top-1 equal to PyTorch's on ${r.agree}/${r.count} real images; max relative error of the logits ${r.maxRelError.toExponential(2)}`);
     for (const e of run.errors) console.log(e);
     if (r.error !== undefined) console.log(r.error);

@@ -14,7 +14,11 @@ export const cacheCommand: Command = {
   usage: '[ls|rm|dir] [tag] [options]',
   details: '`rm` without a tag removes every cached tag folder (nothing else in the cache folder).',
   options: {
-    'cache-dir': { type: 'string', value: '<dir>', description: 'the cache folder (default: $TFJS_RESNET_CACHE, $XDG_CACHE_HOME/tfjs-resnet or ~/.cache/tfjs-resnet)' },
+    'cache-dir': {
+      type: 'string',
+      value: '<dir>',
+      description: 'the cache folder (default: $TFJS_RESNET_CACHE, $XDG_CACHE_HOME/tfjs-resnet or ~/.cache/tfjs-resnet)',
+    },
     json: { type: 'boolean', description: 'ls: print the entries as JSON' },
   },
   positionals: { min: 0, max: 2 },
@@ -35,7 +39,13 @@ export const cacheCommand: Command = {
       const info = await cacheInfo(options);
       if (values.json === true) writeLine(io.stdout, JSON.stringify(info, null, 2));
       else {
-        writeLine(io.stdout, markdownTable(['tag', 'size:', 'file'], info.entries.map((e) => [e.tag, formatBytes(e.bytes), e.path])));
+        writeLine(
+          io.stdout,
+          markdownTable(
+            ['tag', 'size:', 'file'],
+            info.entries.map((e) => [e.tag, formatBytes(e.bytes), e.path]),
+          ),
+        );
         writeLine(io.stdout, `${info.entries.length} files, ${formatBytes(info.bytes)} in ${info.dir}`);
       }
     }

@@ -6,7 +6,11 @@ import { progressBar, type Progress } from '../progress.js';
 
 /** The options every command that fetches published weights shares. @internal */
 export const FETCH_OPTIONS = {
-  'cache-dir': { type: 'string', value: '<dir>', description: 'the cache folder (default: $TFJS_RESNET_CACHE, $XDG_CACHE_HOME/tfjs-resnet or ~/.cache/tfjs-resnet)' },
+  'cache-dir': {
+    type: 'string',
+    value: '<dir>',
+    description: 'the cache folder (default: $TFJS_RESNET_CACHE, $XDG_CACHE_HOME/tfjs-resnet or ~/.cache/tfjs-resnet)',
+  },
   mirror: { type: 'string', value: '<url>', description: 'fetch https://host/path as <url>/host/path (default: $TFJS_RESNET_MIRROR)' },
   offline: { type: 'boolean', description: 'use the cache only (default: $TFJS_RESNET_OFFLINE)' },
 } as const;

@@ -9,7 +9,7 @@ export const pretrainedCommand: Command = {
   name: 'pretrained',
   summary: 'List the published weights createModel(tag, { pretrained: true }) loads.',
   usage: '[filter] [options]',
-  details: 'A tag is <model>.<weights> (resnet50.tv2_in1k); the filter keeps tags containing it. * marks each model\'s default.',
+  details: "A tag is <model>.<weights> (resnet50.tv2_in1k); the filter keeps tags containing it. * marks each model's default.",
   options: {
     json: { type: 'boolean', description: 'print the entries as JSON' },
   },
