@@ -3,7 +3,8 @@
 // convert → tf.loadLayersModel round trip, predict on a generated PNG with
 // hash-initialised weights.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -12,6 +13,7 @@ import { createModel } from '../src/models/registry.js';
 import { degradationExperiment } from '../src/experiments/degradation.js';
 import { writeSafetensors, type SafetensorsTensorInput } from '../src/weights/safetensors.js';
 import { exportPyTorchWeights } from '../src/weights/export-pytorch.js';
+import { readPyTorchCheckpoint } from '../src/weights/checkpoint.js';
 import { decodeImage, imagenetEvalTransform } from '../src/imagenet/node.js';
 import { preprocessInput } from '../src/imagenet/preprocess-input.js';
 import { runCli, CLI_EXIT_CODES, nodeFileSystem } from '../src/cli/index.js';
@@ -43,7 +45,7 @@ describe('help', () => {
   it('no arguments: the command list, exit 2; --help: exit 0', async () => {
     const none = await cli();
     expect(none.code).toBe(CLI_EXIT_CODES.usage);
-    for (const c of ['summary', 'predict', 'pretrained', 'download', 'cache', 'convert', 'bench', 'gradients', 'models']) expect(none.out).toContain(`  ${c}`);
+    for (const c of ['summary', 'predict', 'pretrained', 'download', 'cache', 'convert', 'checkpoint', 'bench', 'gradients', 'models']) expect(none.out).toContain(`  ${c}`);
     expect((await cli('--help')).code).toBe(0);
   });
 
@@ -232,5 +234,57 @@ describe('progress bar (stderr)', () => {
     plain.update(10, undefined);
     plain.done();
     expect(log).toBe('weights 10 B\n');
+  });
+});
+
+describe('checkpoint, and convert from a PyTorch checkpoint', () => {
+  const pth = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+  it('--help, and a listing of keys, dtypes, shapes and sizes', async () => {
+    const help = await cli('checkpoint', '--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('Usage: tfjs-resnet checkpoint');
+    const { code, out } = await cli('checkpoint', pth('realworld/resnet32.th'));
+    expect(code).toBe(0);
+    expect(out).toMatch(/\| conv1\.weight +\| float32 \| \[16, 3, 3, 3\] +\| +1\.7 kB \|/);
+    expect(out).toContain('legacy checkpoint: 157 tensors, 466,426 values');
+    expect(out).toContain('weights from "state_dict"; stripped "module."');
+  });
+
+  it('--out writes safetensors holding the same tensors, dtypes kept', async () => {
+    const target = path.join(dir, 'mixed.safetensors');
+    const { code, out } = await cli('checkpoint', pth('pth/mixed-dtypes-zip.pth'), '--out', target, '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as { format: string; tensors: Array<{ key: string; dtype: string; bytes: number }> };
+    expect(report.format).toBe('zip');
+    expect(report.tensors.find((t) => t.key === 'bf16')).toEqual({ key: 'bf16', dtype: 'bfloat16', shape: [3], bytes: 6 });
+    const original = readPyTorchCheckpoint(readFileSync(pth('pth/mixed-dtypes-zip.pth')));
+    const written = readPyTorchCheckpoint(readFileSync(target));
+    expect(written.format).toBe('safetensors');
+    expect(Object.keys(written.tensors).sort()).toEqual(Object.keys(original.tensors).sort());
+    for (const [key, t] of Object.entries(original.tensors)) expect(written.tensors[key], key).toEqual(t);
+  });
+
+  it('a hostile file: exit 1, the refused global named, nothing written', async () => {
+    const target = path.join(dir, 'evil.safetensors');
+    const { code, err, out } = await cli('checkpoint', pth('pth/evil-os-system-zip.pth'), '--out', target);
+    expect(code).toBe(CLI_EXIT_CODES.failure);
+    expect(err).toContain('posix.system');
+    expect(out).toBe('');
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it("convert reads akamaster's .th directly", async () => {
+    const out = path.join(dir, 'resnet32-th');
+    const run = await cli('convert', 'resnet32', '--weights', pth('realworld/resnet32.th'), '--out', out, '--logits');
+    expect(run.code, run.err).toBe(0);
+    const loaded = await tf.loadLayersModel(nodeFileSystem(path.join(out, 'model.json')));
+    const direct = await createModel('resnet32', { weights: pth('realworld/resnet32.th'), classifierActivation: 'linear' });
+    const x = tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 5);
+    const [a, b] = [direct.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])).toBe(0);
+    tf.dispose([x, a, b]);
+    direct.dispose();
+    loaded.dispose();
   });
 });

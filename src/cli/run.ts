@@ -2,6 +2,7 @@ import { ConfigError, TfjsResnetError } from '../errors.js';
 import { didYouMean } from '../models/nearest-names.js';
 import { commandHelp, parseCommandArgs, PROGRAM, type Command } from './command.js';
 import { benchCommand } from './commands/bench.js';
+import { checkpointCommand } from './commands/checkpoint.js';
 import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { modelsCommand } from './commands/models.js';
@@ -20,6 +21,7 @@ const COMMANDS: readonly Command[] = [
   downloadCommand,
   cacheCommand,
   convertCommand,
+  checkpointCommand,
   benchCommand,
   gradientsCommand,
   modelsCommand,
@@ -78,9 +80,9 @@ function findCommand(name: string): Command {
  * Commands: `summary <model> [--input HxW] [--json]`, `predict <tag>
  * <image...> [--top k]` (published weights) or `predict <model> <image...>
  * --weights <file|url>`, `pretrained [filter]`, `download <tag>`, `cache
- * [ls|rm|dir]`, `convert <model> --weights
- * <file.safetensors> --out <dir> [--optimize]`, `bench <model>`,
- * `gradients`, `models`; `--help` on each.
+ * [ls|rm|dir]`, `convert <model> --weights <file.pth|file.safetensors> --out
+ * <dir> [--optimize]`, `checkpoint <file.pth> [--out file.safetensors]`,
+ * `bench <model>`, `gradients`, `models`; `--help` on each.
  *
  * @param argv - the arguments, e.g. `['summary', 'resnet50', '--json']`.
  * @param io - where to write; the process's streams by default.

@@ -5,7 +5,7 @@ import type { CliStream } from './io.js';
 import { progressBar, type Progress } from './progress.js';
 
 /**
- * Loads a PyTorch safetensors file (path or URL) into `model`, showing one
+ * Loads PyTorch weights (a checkpoint or safetensors file, path or URL) into `model`, showing one
  * progress bar for reading it and one for writing the weights. @internal
  */
 export async function loadWeightsWithProgress(model: tf.LayersModel, source: string, stderr: CliStream): Promise<LoadReport> {

@@ -7,6 +7,7 @@
  * @module
  */
 import { PyTorchFileError, SafetensorsError } from '../errors.js';
+import { listKeys } from './assign-weights.js';
 import type { PickleValue } from './pickle.js';
 import { readTorchFile, sniffFormat, type PyTorchFileFormat } from './pytorch-file.js';
 import { isTensorRef, materialise, PYTORCH_DTYPES, SAFETENSORS_OF, type PyTorchDType, type TensorRef } from './pytorch-tensors.js';
@@ -129,10 +130,8 @@ const fail = (message: string): never => {
   throw new PyTorchFileError(message);
 };
 
-function describeKeys(d: Map<PickleValue, PickleValue>): string {
-  const keys = [...d.keys()].slice(0, 8).map((k) => (typeof k === 'string' ? JSON.stringify(k) : String(k)));
-  return keys.length === 0 ? 'none' : `${keys.join(', ')}${d.size > 8 ? ', ...' : ''}`;
-}
+const describeKeys = (d: Map<PickleValue, PickleValue>): string =>
+  d.size === 0 ? 'none' : listKeys([...d.keys()].map((k) => (typeof k === 'string' ? k : String(k))));
 
 /** timm's choice of the state dict inside a checkpoint object. */
 function pick(object: PickleValue, checkpointKey: string, useEma: boolean): { dict: PickleValue; picked: string | undefined } {
@@ -165,7 +164,7 @@ function clean(key: string, stripped: Set<string>): string {
   return key;
 }
 
-function openTorch(format: 'zip' | 'legacy', object: PickleValue, options: PyTorchCheckpointOptions): LazyCheckpoint {
+function openTorch(format: 'zip' | 'legacy' | 'tar', object: PickleValue, options: PyTorchCheckpointOptions): LazyCheckpoint {
   const checkpointKey = options.checkpointKey ?? DEFAULT_CHECKPOINT_OPTIONS.checkpointKey;
   const useEma = options.useEma ?? DEFAULT_CHECKPOINT_OPTIONS.useEma;
   if (typeof checkpointKey !== 'string') fail(`checkpointKey must be a string ('auto', '' or an entry name), got ${typeof checkpointKey}`);
@@ -234,7 +233,7 @@ function openSafetensorsCheckpoint(bytes: Uint8Array): LazyCheckpoint {
     decode(name) {
       const original = names.get(name);
       if (original === undefined) return fail(`no tensor named "${name}" in the file`);
-      return file.decode(original);
+      return file.decode(original, true);
     },
   };
 }
@@ -244,14 +243,28 @@ function openSafetensorsCheckpoint(bytes: Uint8Array): LazyCheckpoint {
  * tensors yet. @internal
  */
 export function openCheckpoint(bytes: Uint8Array, options: PyTorchCheckpointOptions = {}): LazyCheckpoint {
-  if (sniffFormat(bytes) === 'safetensors') return openSafetensorsCheckpoint(bytes);
+  const sniffed = sniffFormat(bytes);
+  if (sniffed === 'safetensors') return openSafetensorsCheckpoint(bytes);
+  if (sniffed === undefined) {
+    // Neither layout of torch.save: say what is wrong with it read as safetensors (e.g. truncated).
+    try {
+      return openSafetensorsCheckpoint(bytes);
+    } catch (e) {
+      if (!(e instanceof SafetensorsError)) throw e;
+      throw new SafetensorsError(
+        'the file is neither a PyTorch checkpoint (a torch.save zip archive, legacy file or tar archive, each starting with ' +
+          `its magic bytes) nor a valid safetensors file: ${e.message}`,
+      );
+    }
+  }
   const { format, object } = readTorchFile(bytes);
   return openTorch(format, object, options);
 }
 
 /**
  * Reads a PyTorch checkpoint — a `torch.save` file (`.pth`, `.pt`, `.th`;
- * zip format of PyTorch ≥ 1.6 or the legacy format before it) or a
+ * zip format of PyTorch ≥ 1.6, the legacy format before it, or the tar
+ * layout before 0.4) or a
  * safetensors file, told apart by the bytes — safely: its pickle is read by a
  * restricted unpickler that builds only plain data and tensors, and refuses
  * every other global (`os.system`, a pickled `nn.Module` class, ...) without
@@ -267,8 +280,8 @@ export function openCheckpoint(bytes: Uint8Array, options: PyTorchCheckpointOpti
  * @param options - which entry holds the weights ({@link PyTorchCheckpointOptions}).
  * @returns the tensors by cleaned key, with the format and what was picked and stripped.
  * @throws {@link PyTorchFileError} for a refused global, a truncated or
- *   inconsistent file, a compressed zip entry, or a file that is no checkpoint;
- *   {@link SafetensorsError} for a malformed safetensors file.
+ *   inconsistent torch.save file, a compressed zip entry;
+ *   {@link SafetensorsError} for a malformed safetensors file or one of no known format.
  *
  * @example
  * ```ts

@@ -72,6 +72,8 @@ const PLAIN_GLOBALS = new Set([
   'collections.OrderedDict',
   'builtins.set',
   'builtins.frozenset',
+  'builtins.bytes',
+  'builtins.bytearray',
   '_codecs.encode',
 ]);
 
@@ -234,6 +236,13 @@ export function unpickle(
         if (fn.name === 'frozenset') frozen.add(s);
         return s;
       }
+      case 'builtins.bytes':
+      case 'builtins.bytearray': {
+        // Protocol 2 pickles b'' as bytes() and a bytearray as bytearray(bytes).
+        if (args.length === 0) return new Uint8Array(0);
+        if (args.length === 1 && args[0] instanceof Uint8Array) return (args[0] as Uint8Array).slice();
+        return fail(`${fn.name}(${args.map(kind).join(', ')}); only ${fn.name}() and ${fn.name}(bytes) are allowed`);
+      }
       case '_codecs.encode': {
         const [value, encoding] = args;
         if (typeof value !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1')) {
@@ -334,7 +343,8 @@ export function unpickle(
       case 0x46: {
         // FLOAT (text)
         const s = line().trim();
-        const v = Number(s);
+        const special: Record<string, number> = { inf: Infinity, '+inf': Infinity, '-inf': -Infinity, nan: NaN, '-nan': NaN, '+nan': NaN };
+        const v = s.toLowerCase() in special ? special[s.toLowerCase()] : /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s) ? Number(s) : NaN;
         if (Number.isNaN(v) && !/^[+-]?nan$/i.test(s)) fail(`FLOAT ${JSON.stringify(s.slice(0, 40))} is not a number`, at);
         push(v);
         break;

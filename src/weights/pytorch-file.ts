@@ -7,19 +7,24 @@
  * - legacy (before 1.6): five pickles in a row — magic number, protocol
  *   version, system info, the object, the storage keys — then each storage
  *   as an int64 element count and its raw bytes;
- * - the tar layout of PyTorch before 0.4 is recognised and refused clearly.
+ * - tar (PyTorch before 0.4): members `storages` (a count, then per storage
+ *   a `(key, location, storage_type)` pickle, an int64 element count and the
+ *   raw bytes; then a list of `(view, root, offset, size)` views), `tensors` (a
+ *   count, then per tensor a `(key, storage_key, tensor_type)` pickle, int32
+ *   rank, 4 skipped bytes, int64 sizes, strides and storage offset), and
+ *   `pickle`, the object, whose persistent ids are those keys.
  *
  * @module
  */
 import { PyTorchFileError } from '../errors.js';
 import { unpickle, type PickleValue } from './pickle.js';
-import { elementBytes, StorageRef, StorageRoot, storageDType, torchGlobals } from './pytorch-tensors.js';
+import { elementBytes, rebuildTensor, StorageRef, StorageRoot, storageDType, torchGlobals, type TensorRef } from './pytorch-tensors.js';
 import { looksLikeZip, readZipEntries } from './zip-archive.js';
 
 /**
  * The container format of a PyTorch weights file, as sniffed from its bytes:
- * `'zip'` (`torch.save` since PyTorch 1.6), `'legacy'` (before 1.6), or
- * `'safetensors'`.
+ * `'zip'` (`torch.save` since PyTorch 1.6), `'legacy'` (before 1.6),
+ * `'tar'` (before 0.4), or `'safetensors'`.
  *
  * @example
  * ```ts
@@ -27,7 +32,7 @@ import { looksLikeZip, readZipEntries } from './zip-archive.js';
  * if (format === 'legacy') console.log('written by PyTorch < 1.6');
  * ```
  */
-export type PyTorchFileFormat = 'zip' | 'legacy' | 'safetensors';
+export type PyTorchFileFormat = 'zip' | 'legacy' | 'tar' | 'safetensors';
 
 /** The legacy format's magic number, the first pickle of the file. */
 const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
@@ -35,12 +40,12 @@ const LEGACY_PROTOCOL_VERSION = 1001;
 
 /** What a `torch.save` file holds: its format and its unpickled object. @internal */
 export interface TorchFile {
-  format: 'zip' | 'legacy';
+  format: 'zip' | 'legacy' | 'tar';
   object: PickleValue;
 }
 
 /** The format of `bytes`, or undefined when it is none of those this library reads. @internal */
-export function sniffFormat(bytes: Uint8Array): PyTorchFileFormat | 'tar' | undefined {
+export function sniffFormat(bytes: Uint8Array): PyTorchFileFormat | undefined {
   if (looksLikeZip(bytes)) return 'zip';
   if (bytes.length >= 262 && String.fromCharCode(...bytes.subarray(257, 262)) === 'ustar') return 'tar';
   if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5) return 'legacy';
@@ -82,15 +87,10 @@ export function readTorchFile(bytes: Uint8Array): TorchFile {
   const format = sniffFormat(bytes);
   if (format === 'zip') return { format, object: readZip(bytes) };
   if (format === 'legacy') return { format, object: readLegacy(bytes) };
-  if (format === 'tar') {
-    return fail(
-      'the file is a tar archive: the layout of torch.save before PyTorch 0.4 is not supported; ' +
-        'load it in PyTorch and save model.state_dict() again (any version ≥ 1.6 writes the zip format)',
-    );
-  }
+  if (format === 'tar') return { format, object: readTar(bytes) };
   return fail(
     'the file is not a PyTorch checkpoint: expected a torch.save zip archive (PyTorch ≥ 1.6), ' +
-      'a legacy torch.save file (starting with a pickle), or safetensors',
+      'a legacy torch.save file (starting with a pickle), a tar archive (PyTorch < 0.4), or safetensors',
   );
 }
 
@@ -200,3 +200,111 @@ function readLegacy(bytes: Uint8Array): PickleValue {
 }
 
 const isCount = (v: PickleValue): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** The members of a tar archive (ustar/PAX headers; extended headers skipped), as views of `bytes`. */
+function tarMembers(bytes: Uint8Array): Map<string, Uint8Array> {
+  const members = new Map<string, Uint8Array>();
+  const field = (at: number, length: number): string => {
+    const raw = bytes.subarray(at, at + length);
+    const end = raw.indexOf(0);
+    return new TextDecoder('latin1').decode(end < 0 ? raw : raw.subarray(0, end));
+  };
+  let at = 0;
+  while (at + 512 <= bytes.length) {
+    if (bytes.subarray(at, at + 512).every((b) => b === 0)) break; // end of archive
+    const name = field(at, 100);
+    const sizeText = field(at + 124, 12).trim();
+    if (!/^[0-7]+$/.test(sizeText)) fail(`tar archive: member "${name}" has size ${JSON.stringify(sizeText)}; expected an octal number`);
+    const size = parseInt(sizeText, 8);
+    const type = String.fromCharCode(bytes[at + 156]);
+    const start = at + 512;
+    if (start + size > bytes.length) fail(`tar archive: member "${name}" needs bytes [${start}, ${start + size}) but the file has ${bytes.length}: it is truncated`);
+    if (type === '0' || type === '\0') members.set(name, bytes.subarray(start, start + size));
+    at = start + Math.ceil(size / 512) * 512;
+  }
+  return members;
+}
+
+/** A non-negative safe integer read from a pickle, or the typed error. */
+function count(v: PickleValue, what: string, limit: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > limit) fail(`tar archive: ${what} is ${String(v)}; expected an integer from 0 to ${limit}`);
+  return v as number;
+}
+
+function readTar(bytes: Uint8Array): PickleValue {
+  const members = tarMembers(bytes);
+  const member = (name: string): Uint8Array => members.get(name) ?? fail(`tar archive: no "${name}" member; a torch.save tar file has storages, tensors and pickle`);
+  const plain = torchGlobals(() => fail('tar archive: a persistent id outside the object pickle'), bytes.length, true);
+  const objects = new Map<number, StorageRef | TensorRef>();
+
+  // storages: count, then (key, location, type) + int64 count + bytes each, then the views.
+  const storages = member('storages');
+  const view = new DataView(storages.buffer, storages.byteOffset, storages.byteLength);
+  let r = unpickle(storages, plain, 'tar storages');
+  const n = count(r.value, 'the storage count', storages.length);
+  let at = r.end;
+  for (let i = 0; i < n; i++) {
+    r = unpickle(storages, plain, 'tar storage record', at);
+    const record = r.value;
+    if (!Array.isArray(record) || record.length !== 3) fail('tar archive: a storage record is not (key, location, type)');
+    const [key, , type] = record as PickleValue[];
+    const k = count(key, 'a storage key', Number.MAX_SAFE_INTEGER);
+    const dtype = storageDType(type) ?? fail(`tar archive: storage ${k} names no known storage class`);
+    at = r.end;
+    if (at + 8 > storages.length) fail(`tar archive: truncated: storage ${k} has no element count`);
+    const numel = view.getUint32(at + 4, true) * 4294967296 + view.getUint32(at, true);
+    const length = numel * elementBytes(dtype);
+    at += 8;
+    if (at + length > storages.length) fail(`tar archive: storage ${k} declares ${numel} ${dtype} elements, more than its member holds`);
+    const root = new StorageRoot(String(k), dtype, numel, true);
+    root.data = storages.subarray(at, at + length);
+    objects.set(k, new StorageRef(root, 0, numel));
+    at += length;
+  }
+  r = unpickle(storages, plain, 'tar storage views', at);
+  if (!Array.isArray(r.value)) fail('tar archive: the storage views are not a list');
+  for (const v of r.value as PickleValue[]) {
+    if (!Array.isArray(v) || v.length !== 4) fail('tar archive: a storage view is not (view, root, offset, size)');
+    const [target, rootKey, offset, size] = (v as PickleValue[]).map((x) => count(x, 'a storage view field', Number.MAX_SAFE_INTEGER));
+    const root = objects.get(rootKey);
+    if (!(root instanceof StorageRef)) return fail(`tar archive: storage view ${target} of unknown storage ${rootKey}`);
+    if (offset + size > root.numel) fail(`tar archive: storage view ${target} [${offset}, +${size}) lies outside its ${root.numel} elements`);
+    objects.set(target, new StorageRef(root.root, root.offset + offset, size));
+  }
+
+  // tensors: count, then (key, storage key, type) + rank, sizes, strides, offset each.
+  const tensors = member('tensors');
+  const tv = new DataView(tensors.buffer, tensors.byteOffset, tensors.byteLength);
+  r = unpickle(tensors, plain, 'tar tensors');
+  const m = count(r.value, 'the tensor count', tensors.length);
+  at = r.end;
+  for (let i = 0; i < m; i++) {
+    r = unpickle(tensors, plain, 'tar tensor record', at);
+    const record = r.value;
+    if (!Array.isArray(record) || record.length !== 3) fail('tar archive: a tensor record is not (key, storage, type)');
+    const [key, storageKey] = (record as PickleValue[]).map((x, j) => (j < 2 ? count(x, 'a tensor record key', Number.MAX_SAFE_INTEGER) : 0));
+    const storage = objects.get(storageKey);
+    if (!(storage instanceof StorageRef)) return fail(`tar archive: tensor ${key} uses unknown storage ${storageKey}`);
+    at = r.end;
+    if (at + 8 > tensors.length) fail(`tar archive: truncated: tensor ${key} has no rank`);
+    const rank = tv.getInt32(at, true);
+    if (rank < 0 || rank > 64 || at + 8 + 16 * rank + 8 > tensors.length) fail(`tar archive: tensor ${key} has rank ${rank} or is truncated`);
+    const int64 = (p: number): number => {
+      const hi = tv.getInt32(p + 4, true);
+      if (hi < 0 || hi >= 0x200000) fail(`tar archive: tensor ${key} has a size, stride or offset beyond 2^53 or negative`);
+      return hi * 4294967296 + tv.getUint32(p, true);
+    };
+    const shape = Array.from({ length: rank }, (_, d) => int64(at + 8 + 8 * d));
+    const stride = Array.from({ length: rank }, (_, d) => int64(at + 8 + 8 * rank + 8 * d));
+    const offset = int64(at + 8 + 16 * rank);
+    objects.set(key, rebuildTensor([storage, offset, shape, stride], `tar tensor ${key}`, bytes.length));
+    at += 8 + 16 * rank + 8;
+  }
+
+  // pickle: the object; a persistent id is the decimal key of a tensor or storage.
+  const persistentLoad = (pid: PickleValue): PickleValue => {
+    const key = typeof pid === 'string' && /^\d{1,15}$/.test(pid) ? Number(pid) : fail('tar archive: a persistent id that is not a tensor or storage key');
+    return objects.get(key) ?? fail(`tar archive: the pickle refers to ${key}, which is neither a tensor nor a storage of the file`);
+  };
+  return unpickle(member('pickle'), torchGlobals(persistentLoad, bytes.length), 'tar pickle').value;
+}

@@ -122,8 +122,9 @@ function indexList(value: PickleValue, what: string): number[] {
  * lies inside the storage, and its byte size is at most `limit` (the file's
  * size: only a broadcast view with zero strides could be larger, and reading
  * one must not allocate more than the file holds).
+ * @internal
  */
-function rebuildTensor(args: PickleTuple, fn: string, limit: number): TensorRef {
+export function rebuildTensor(args: PickleTuple, fn: string, limit: number): TensorRef {
   const [storage, offset, size, stride] = args;
   if (!(storage instanceof StorageRef)) fail(`${fn}: its first argument is not a storage`);
   const s = storage as StorageRef;
@@ -180,19 +181,22 @@ export const isTensorRef = (x: unknown): x is TensorRef => x instanceof TensorRe
  * tensor and parameter rebuild functions, `torch.Size`, `torch.device`.
  * @internal
  */
-export function torchGlobals(persistentLoad: (pid: PickleValue) => PickleValue, fileBytes: number): PickleGlobals {
+export function torchGlobals(persistentLoad: (pid: PickleValue) => PickleValue, fileBytes: number, tensorTypes = false): PickleGlobals {
   const calls = allowedCalls(fileBytes);
   return {
     global(module, name) {
       const full = `${module}.${name}`;
       if (module === 'torch' && name in STORAGE_CLASSES) return new PickleGlobal(module, name);
+      // The tar layout names each tensor's type (torch.FloatTensor, ...) as plain data.
+      if (tensorTypes && module === 'torch' && name.replace(/Tensor$/, 'Storage') in STORAGE_CLASSES) return new PickleGlobal(module, name);
       if (calls.has(full)) return new PickleGlobal(module, name);
       return refuseGlobal(module, name);
     },
     call(fn, args, opcode) {
       const full = fn.fullName;
-      if (fn.module === 'torch' && fn.name in STORAGE_CLASSES) return fail(`${opcode} of ${full}: storages come from persistent ids only`);
-      return calls.get(full)!(args, full);
+      const impl = calls.get(full);
+      if (impl === undefined) return fail(`${opcode} of ${full}: storage and tensor types are names here, never called`);
+      return impl(args, full);
     },
     build(target, state) {
       // _rebuild_parameter_with_state and Parameter.__setstate__: Python attributes of a tensor, no weights.

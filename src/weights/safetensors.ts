@@ -355,7 +355,7 @@ function checkLayout(entries: HeaderEntry[], dataBytes: number): void {
 export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
   const file = openSafetensors(bytes);
   const tensors: Record<string, SafetensorsTensor> = Object.create(null);
-  for (const name of Object.keys(file.entries)) tensors[name] = file.decode(name);
+  for (const name of Object.keys(file.entries)) tensors[name] = file.decode(name) as SafetensorsTensor;
   return { tensors, metadata: file.metadata };
 }
 
@@ -386,8 +386,23 @@ export interface LazySafetensorsFile {
       }
     >
   >;
-  /** Decodes one tensor (a fresh array each call); throws {@link SafetensorsError} for an unknown name. */
-  decode(name: string): SafetensorsTensor;
+  /**
+   * Decodes one tensor (a fresh array each call); throws {@link SafetensorsError} for an unknown name.
+   * With `keepFloat64`, an F64 tensor's data is a `Float64Array` of the exact values instead of float32.
+   */
+  decode(
+    name: string,
+    keepFloat64?: boolean,
+  ):
+    | SafetensorsTensor
+    | {
+        /** An F64 tensor read with `keepFloat64`. */
+        dtype: 'F64';
+        /** The tensor's shape, row-major. */
+        shape: number[];
+        /** The exact float64 values. */
+        data: Float64Array;
+      };
 }
 
 /**
@@ -424,10 +439,10 @@ export function openSafetensors(bytes: Uint8Array): LazySafetensorsFile {
   return {
     metadata,
     entries,
-    decode(name: string): SafetensorsTensor {
+    decode(name: string, keepFloat64 = false): SafetensorsTensor {
       const e = byName.get(name);
       if (e === undefined) throw new SafetensorsError(`no tensor named ${show(name)} in the file`);
-      const data = decodeTensorBytes(e.dtype, bytes.subarray(dataStart + e.begin, dataStart + e.end), e.name);
+      const data = decodeTensorBytes(e.dtype, bytes.subarray(dataStart + e.begin, dataStart + e.end), e.name, keepFloat64);
       return { dtype: e.dtype, shape: [...e.shape], data } as SafetensorsTensor;
     },
   };

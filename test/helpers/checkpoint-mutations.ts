@@ -28,6 +28,7 @@ export function mutationSeeds(): Uint8Array[] {
     torchSave(nested),
     torchSave(nested, { format: 'legacy' }),
     torchSave(nested, { zip64: true, bigEndian: true }),
+    torchSave(nested, { format: 'tar' }),
   ];
 }
 

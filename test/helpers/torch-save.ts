@@ -4,6 +4,7 @@
 // _orig_mod. prefixes, big-endian archives, ZIP64, ResNet-50-sized files).
 // The reader itself is checked against files written by real PyTorch
 // (test/fixtures/pth); this writer is never used by the library.
+import { crc32 } from 'node:zlib';
 import { SAFETENSORS_OF, elementBytes, type PyTorchDType } from '../../src/weights/pytorch-tensors.js';
 import { encodeTensorBytes } from '../../src/weights/tensor-bytes.js';
 
@@ -63,8 +64,16 @@ class Bytes {
 
 interface Storage { key: string; tensor: SaveTensor; bytes: Uint8Array }
 
+/** The strides of a contiguous row-major tensor. */
+function rowMajorStrides(shape: readonly number[]): number[] {
+  const strides = shape.map(() => 1);
+  for (let d = shape.length - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
+  return strides;
+}
+
 /** Pickles `value` (protocol 2); tensors become `_rebuild_tensor_v2` calls on persistent storages. */
-function pickle(value: SaveValue, legacy: boolean, storages: Storage[], bigEndian: boolean): Uint8Array {
+function pickle(value: SaveValue, format: 'zip' | 'legacy' | 'tar', storages: Storage[], bigEndian: boolean): Uint8Array {
+  const legacy = format === 'legacy';
   const out = new Bytes();
   out.push(0x80, 2);
   const str = (s: string): void => {
@@ -109,6 +118,10 @@ function pickle(value: SaveValue, legacy: boolean, storages: Storage[], bigEndia
       const size = elementBytes(v.dtype);
       if (bigEndian && size > 1) for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
       storages.push({ key, tensor: v, bytes });
+      if (format === 'tar') {
+        out.ascii(`P${TAR_TENSOR_KEYS + storages.length - 1}\n`); // PERSID: the tensor's key
+        return;
+      }
       global('torch._utils', '_rebuild_tensor_v2');
       out.push(0x28); // MARK (args)
       out.push(0x28); // MARK (persistent id)
@@ -123,13 +136,7 @@ function pickle(value: SaveValue, legacy: boolean, storages: Storage[], bigEndia
       out.push(0x28);
       for (const d of v.shape) int(d);
       out.push(0x74, 0x28);
-      let stride = 1;
-      const strides = v.shape.map(() => 0);
-      for (let i = v.shape.length - 1; i >= 0; i--) {
-        strides[i] = stride;
-        stride *= v.shape[i];
-      }
-      for (const s of strides) int(s);
+      for (const s of rowMajorStrides(v.shape)) int(s);
       out.push(0x74, 0x89);
       global('collections', 'OrderedDict');
       out.push(0x29, 0x52); // OrderedDict()
@@ -150,26 +157,10 @@ function pickle(value: SaveValue, legacy: boolean, storages: Storage[], bigEndia
   return out.concat();
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 /** Options of {@link torchSave}. */
 export interface TorchSaveOptions {
   /** `'zip'` (default, PyTorch ≥ 1.6) or `'legacy'`. */
-  format?: 'zip' | 'legacy';
+  format?: 'zip' | 'legacy' | 'tar';
   /** Zip only: the archive folder name. */
   archive?: string;
   /** Write the storages big-endian (zip: with a `byteorder` record saying so). */
@@ -183,9 +174,9 @@ export interface TorchSaveOptions {
 /** The bytes of `torch.save(value, f)`. */
 export function torchSave(value: SaveValue, options: TorchSaveOptions = {}): Uint8Array {
   const storages: Storage[] = [];
-  const legacy = options.format === 'legacy';
-  const pkl = pickle(value, legacy, storages, options.bigEndian === true);
-  if (legacy) return legacyFile(pkl, storages, options.bigEndian === true);
+  const pkl = pickle(value, options.format ?? 'zip', storages, options.bigEndian === true);
+  if (options.format === 'legacy') return legacyFile(pkl, storages, options.bigEndian === true);
+  if (options.format === 'tar') return tarFile(pkl, storages);
   const archive = options.archive ?? 'archive';
   const records: [string, Uint8Array][] = [[`${archive}/data.pkl`, pkl]];
   if (options.bigEndian) records.push([`${archive}/byteorder`, new TextEncoder().encode('big')]);
@@ -217,6 +208,77 @@ function legacyFile(pkl: Uint8Array, storages: Storage[], bigEndian: boolean): U
     new DataView(count.buffer).setBigInt64(0, BigInt(s.tensor.data.length), !bigEndian);
     out.push(count, s.bytes);
   }
+  return out.concat();
+}
+
+/** Tensor keys of the tar layout start here (storage keys are 0, 1, ...). */
+const TAR_TENSOR_KEYS = 1000;
+
+/** A small protocol-2 pickle of a tuple of ints, strings and `torch` globals (`{ global: 'FloatStorage' }`). */
+function recordPickle(items: Array<number | string | { global: string }>): Uint8Array {
+  const out = new Bytes();
+  out.push(0x80, 2, 0x28);
+  for (const item of items) {
+    if (typeof item === 'number') {
+      out.push(0x4a);
+      out.u32(item);
+    } else if (typeof item === 'string') {
+      const b = new TextEncoder().encode(item);
+      out.push(0x58);
+      out.u32(b.length);
+      out.push(b);
+    } else {
+      out.ascii(`ctorch\n${item.global}\n`);
+    }
+  }
+  out.push(0x74, 0x2e);
+  return out.concat();
+}
+
+const intPickle = (n: number): Uint8Array => {
+  const out = new Bytes();
+  out.push(0x80, 2, 0x4a);
+  out.u32(n);
+  out.push(0x2e);
+  return out.concat();
+};
+
+/** The tar layout of torch.save before PyTorch 0.4 (see torch/serialization.py's legacy_load). */
+function tarFile(pkl: Uint8Array, storages: Storage[]): Uint8Array {
+  const st = new Bytes();
+  st.push(intPickle(storages.length));
+  storages.forEach((s, i) => {
+    st.push(recordPickle([i, 'cpu', { global: STORAGE_CLASS[s.tensor.dtype] }]));
+    st.u64(s.tensor.data.length);
+    st.push(s.bytes);
+  });
+  st.push(Uint8Array.of(0x80, 2, 0x5d, 0x2e)); // no storage views
+  const te = new Bytes();
+  te.push(intPickle(storages.length));
+  storages.forEach((s, i) => {
+    te.push(recordPickle([TAR_TENSOR_KEYS + i, i, { global: STORAGE_CLASS[s.tensor.dtype].replace('Storage', 'Tensor') }]));
+    const shape = s.tensor.shape;
+    te.u32(shape.length);
+    te.u32(0);
+    for (const d of shape) te.u64(d);
+    for (const d of rowMajorStrides(shape)) te.u64(d);
+    te.u64(0);
+  });
+  const out = new Bytes();
+  for (const [name, data] of [['sys_info', intPickle(0)], ['pickle', pkl], ['storages', st.concat()], ['tensors', te.concat()]] as const) {
+    const header = new Uint8Array(512);
+    header.set(new TextEncoder().encode(name), 0);
+    header.set(new TextEncoder().encode('0000644\0'), 100);
+    header.set(new TextEncoder().encode(`${data.length.toString(8).padStart(11, '0')}\0`), 124);
+    header[156] = 0x30; // regular file
+    header.set(new TextEncoder().encode('ustar\0' + '00'), 257);
+    header.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const b of header) sum += b;
+    header.set(new TextEncoder().encode(`${sum.toString(8).padStart(6, '0')}\0 `), 148);
+    out.push(header, data, new Uint8Array((512 - (data.length % 512)) % 512));
+  }
+  out.push(new Uint8Array(1024));
   return out.concat();
 }
 

@@ -14,14 +14,14 @@ import { loadWeightsWithProgress } from '../weights.js';
 export const convertCommand: Command = {
   name: 'convert',
   summary: 'Convert PyTorch weights into a TensorFlow.js LayersModel directory (model.json + weights.bin).',
-  usage: '<model> --weights <file.safetensors> --out <dir> [options]',
+  usage: '<model> --weights <file.pth|file.safetensors> --out <dir> [options]',
   details:
     'The directory opens with tf.loadLayersModel in Node (nodeFileSystem from tfjs-resnet/node, or file:// with\n' +
     'tfjs-node) and in browsers (served over http). --optimize folds BatchNorm into the convolutions first\n' +
     '(inference only) and keeps to tfjs\'s own layer classes, so plain @tensorflow/tfjs loads a ResNet or Wide\n' +
     'ResNet without tfjs-resnet; models with its custom layers (ResNeXt, SE, ResNet-D…) need it imported.',
   options: {
-    weights: { type: 'string', value: '<file|url>', description: 'PyTorch state dict as .safetensors (required)' },
+    weights: { type: 'string', value: '<file|url>', description: 'PyTorch weights: a torch.save checkpoint (.pth/.pt/.th) or .safetensors (required)' },
     out: { type: 'string', value: '<dir>', description: 'output directory, created if missing (required)' },
     optimize: { type: 'boolean', description: 'fold BatchNorm and fuse activations for inference (optimizeForInference)' },
     logits: { type: 'boolean', description: 'end with logits instead of softmax probabilities' },
@@ -31,6 +31,7 @@ export const convertCommand: Command = {
   positionals: { min: 1, max: 1 },
   examples: [
     'convert resnet50 --weights resnet50.safetensors --out web/resnet50',
+    'convert resnet20 --weights resnet20-12fca82f.th --out web/resnet20 --logits',
     'convert resnet18 --weights https://example.com/resnet18.safetensors --out out/r18 --optimize --logits',
   ],
   async run({ values, positionals, io }) {

@@ -64,7 +64,7 @@ export const predictCommand: Command = {
     "With --weights, each image is resized on its shorter side and center-cropped as torchvision's eval transform does,\n" +
     'normalized (--preprocess, torch by default), run through the model and a softmax.',
   options: {
-    weights: { type: 'string', value: '<file|url>', description: 'your PyTorch state dict (.safetensors or .pth) instead of published weights' },
+    weights: { type: 'string', value: '<file|url>', description: 'your PyTorch weights instead of published ones: a torch.save checkpoint (.pth/.pt/.th) or .safetensors' },
     top: { type: 'string', value: '<k>', description: 'classes to print per image (default: 5)' },
     preprocess: { type: 'string', value: '<mode>', description: `with --weights: input normalization: ${PREPROCESS_MODES.join(', ')} (default: torch)` },
     crop: { type: 'string', value: '<n>', description: "with --weights: center-crop side (default: the model's input size, 224)" },
