@@ -320,6 +320,16 @@ describe('download, cache, offline', () => {
     expect(await filesUnder(cacheDir)).toEqual([]);
   });
 
+  it('invalid model options fail before any request; a failed load leaks no tensors', async () => {
+    const cacheDir = freshCache();
+    const before = server.requests(timmUrl);
+    const tensors = tf.memory().numTensors;
+    await expect(createModel(TIMM_TAG, { pretrained: true, classes: 0, mirror: server.base, cacheDir })).rejects.toThrow(ConfigError);
+    await expect(createModel(TIMM_TAG, { pretrained: true, offline: true, cacheDir })).rejects.toThrow(FetchError);
+    expect(server.requests(timmUrl)).toBe(before);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
   it('a fallback file is fetched when the primary one cannot be', async () => {
     // resnet18.tv_in1k: torchvision's .pth first, timm's safetensors copy second.
     const entry = getPretrained('resnet18.tv_in1k');

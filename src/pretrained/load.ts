@@ -10,7 +10,7 @@ import type { ResNetOptions } from '../models/options.js';
 import { checkBoolean, describe } from '../validate.js';
 import { loadPyTorchWeights } from '../weights/load-pytorch.js';
 import type { LoadReport, LoadWeightsOptions } from '../weights/load-options.js';
-import { discardCached, fetchPretrained } from './cache.js';
+import { discardCached, fetchPretrained, type FetchedWeights } from './cache.js';
 import { findPretrained, TORCHVISION_ENUM, torchvisionWeightsTag } from './catalog.js';
 import type { PretrainedWeights } from './entry.js';
 import { resolvePretrainedOptions, type PretrainedOptions } from './options.js';
@@ -153,8 +153,8 @@ export async function createPretrainedModel(name: string, options: PretrainedReq
   } = options;
   if (asFeatures !== undefined) checkBoolean(asFeatures, where, 'featuresOnly');
   const fetchOptions = resolvePretrainedOptions({ cacheDir, offline, mirror, headers, timeoutMs, signal, onProgress }, where);
-  const fetched = await fetchPretrained(entry, fetchOptions, where);
 
+  // Built before the download, so that invalid model options fail at once.
   const headless = modelOptions.includeTop === false || asFeatures === true;
   const classes = modelOptions.classes ?? entry.classes;
   const classifier: ClassifierState = headless ? 'omitted' : classes === entry.classes ? 'loaded' : 'reinitialized';
@@ -166,7 +166,9 @@ export async function createPretrainedModel(name: string, options: PretrainedReq
     ...(asFeatures === true ? { includeTop: false } : {}),
     classes,
   });
+  let fetched: FetchedWeights | undefined;
   try {
+    fetched = await fetchPretrained(entry, fetchOptions, where);
     const report = await loadPyTorchWeights(built, fetched.source, {
       ...weightsOptions,
       skipKeys: classifier === 'loaded' ? undefined : [`${entry.classifier}.weight`, `${entry.classifier}.bias`],
@@ -183,9 +185,10 @@ export async function createPretrainedModel(name: string, options: PretrainedReq
   } catch (error) {
     built.dispose();
     // A file whose contents do not load (malformed, or not these weights) must not stay cached as if it were good.
-    if (error instanceof WeightsError || error instanceof SafetensorsError || error instanceof PyTorchFileError) {
-      await discardCached(fetched).catch(() => undefined);
-      error.message += ` (the file ${typeof fetched.source === 'string' ? fetched.source : fetched.file.url} was removed from the cache)`;
+    if (fetched !== undefined && (error instanceof WeightsError || error instanceof SafetensorsError || error instanceof PyTorchFileError)) {
+      const file = fetched;
+      await discardCached(file).catch(() => undefined);
+      error.message += ` (the file ${typeof file.source === 'string' ? file.source : file.file.url} was removed from the cache)`;
     }
     throw error;
   }
