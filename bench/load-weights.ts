@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { useBestBackend } from '../src/backend/index.js';
-import { resnet50 } from '../src/models/presets.js';
+import { resnet50 } from '../src/models/resnet.js';
 import { loadPyTorchWeights } from '../src/weights/load-pytorch.js';
 import { writeSafetensors, type SafetensorsTensorInput } from '../src/weights/safetensors.js';
 import { pytorchStateDictSpec } from '../src/weights/state-dict.js';

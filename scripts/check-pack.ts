@@ -1,12 +1,18 @@
 // Release hygiene of the npm tarball: `npm pack --dry-run` must hold the
 // builds of both entries (ESM, CJS and their types), README, LICENSE,
 // CHANGELOG and package.json — and no tests, fixtures, sources, docs or
-// scratch files. Prints the tarball's size; exits 1 on a problem.
+// scratch files. The source maps must not name the build machine's paths.
+// A browser bundle of `import { resnet18 } from 'tfjs-resnet'` must stay
+// within BUNDLE_LIMIT of @tensorflow/tfjs alone (ONNX's protobuf code only
+// when exportOnnx is used), and importing the package must still register its
+// custom layers for deserialization. Prints the sizes; exits 1 on a problem.
 //
 //   npx tsx scripts/check-pack.ts        (after npm run build)
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,6 +53,65 @@ console.log(`npm pack: ${files.length} files, tarball ${kb(result.size)}, unpack
 const dist = result.files.filter((f) => f.path.startsWith('dist/'));
 console.log(`  dist/: ${dist.length} files, ${kb(dist.reduce((a, f) => a + f.size, 0))} (source maps ${kb(dist.filter((f) => f.path.endsWith('.map')).reduce((a, f) => a + f.size, 0))})`);
 console.log(`  others: ${files.filter((f) => !f.startsWith('dist/')).join(', ')}`);
+
+// Source maps: relative paths only (tsup.config.ts rewrites tsup's absolute ones).
+const DIST = path.join(ROOT, 'dist');
+const maps = readdirSync(DIST).filter((f) => f.endsWith('.map'));
+for (const f of maps) {
+  const text = readFileSync(path.join(DIST, f), 'utf8');
+  const map = JSON.parse(text) as { file?: string; sources?: string[]; sourceRoot?: string };
+  const absolute = [map.file, map.sourceRoot, ...(map.sources ?? [])].filter((s) => s !== undefined && (path.isAbsolute(s) || /^[A-Za-z]:[\\/]/.test(s)));
+  if (absolute.length > 0 || text.includes(ROOT)) problems.push(`dist/${f} names absolute paths: ${absolute.slice(0, 3).join(', ') || ROOT}`);
+}
+console.log(`  source maps: ${maps.length}, ${problems.some((p) => p.includes('.map ')) ? 'with' : 'no'} absolute paths`);
+
+// Browser bundles, minified, as a user's esbuild makes them from the package ('tfjs-resnet' resolves to this package by its exports).
+/** The most `import { resnet18 } from 'tfjs-resnet'` may add to a bundle of @tensorflow/tfjs. */
+const BUNDLE_LIMIT = 100 * 1024;
+async function bundle(contents: string, platform: 'browser' | 'node'): Promise<Uint8Array> {
+  const result = await build({
+    stdin: { contents, resolveDir: ROOT, loader: 'js' },
+    bundle: true,
+    minify: platform === 'browser',
+    format: 'esm',
+    platform,
+    write: false,
+    logLevel: 'error',
+    tsconfigRaw: {}, // not the repository's paths, which map 'tfjs-resnet' to src/
+    ...(platform === 'node' ? { external: ['@tensorflow/*'] } : {}),
+  });
+  return result.outputFiles[0].contents;
+}
+const tfjsAlone = await bundle(`import * as tf from '@tensorflow/tfjs'; console.log(tf.zeros([1]));`, 'browser');
+const withResnet18 = await bundle(
+  `import * as tf from '@tensorflow/tfjs'; import { resnet18 } from 'tfjs-resnet'; console.log(tf.zeros([1]), resnet18({ inputShape: [64, 64, 3] }));`,
+  'browser',
+);
+const added = withResnet18.length - tfjsAlone.length;
+const protobuf = /protobuf|onnx\.ModelProto|ModelProto/.test(new TextDecoder().decode(withResnet18));
+console.log(
+  `browser bundle (esbuild, minified): @tensorflow/tfjs ${kb(tfjsAlone.length)}; + import { resnet18 } from 'tfjs-resnet' ${kb(withResnet18.length)} ` +
+    `(+${kb(added)}, limit +${kb(BUNDLE_LIMIT)}); ONNX protobuf code ${protobuf ? 'included' : 'left out'}`,
+);
+if (added > BUNDLE_LIMIT) problems.push(`resnet18 adds ${kb(added)} to a browser bundle, more than ${kb(BUNDLE_LIMIT)}`);
+if (protobuf) problems.push('a bundle of resnet18 alone contains ONNX protobuf code (onnx-proto must stay in dist/onnx-proto.js, out of sideEffects)');
+
+// Custom layers stay registered for tf.loadLayersModel, whatever a bundle keeps of the package.
+const CUSTOM_LAYERS = ['AddActivation', 'DropPath', 'GroupedConv2D', 'ShortcutPadChannels'];
+for (const [what, imports] of [
+  ["import 'tfjs-resnet'", `import 'tfjs-resnet';`],
+  ["import { IMAGENET_CLASSES } from 'tfjs-resnet'", `import { IMAGENET_CLASSES } from 'tfjs-resnet'; void IMAGENET_CLASSES;`],
+] as const) {
+  const code = new TextDecoder().decode(
+    await bundle(`import * as tf from '@tensorflow/tfjs'; ${imports} console.log(JSON.stringify(Object.keys(tf.serialization.SerializationMap.getMap().classNameMap)));`, 'node'),
+  );
+  const out = execFileSync(process.execPath, ['--input-type=module', '-'], { cwd: ROOT, input: code, encoding: 'utf8' });
+  const registered = JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[];
+  const missing = CUSTOM_LAYERS.filter((c) => !registered.some((r) => r === c || r.endsWith(`>${c}`)));
+  console.log(`  bundle of ${what}: custom layers ${missing.length === 0 ? 'registered' : `NOT registered: ${missing.join(', ')}`}`);
+  if (missing.length > 0) problems.push(`a bundle of ${what} does not register ${missing.join(', ')}`);
+}
+
 for (const p of problems) console.log(`problem: ${p}`);
 console.log(problems.length === 0 ? 'tarball: OK' : 'tarball: FAIL');
 process.exit(problems.length === 0 ? 0 : 1);

@@ -17,10 +17,17 @@ export * from './errors.js';
 export type { ResNetStyle } from './blocks/style.js';
 export { RESNET_STYLES } from './blocks/style.js';
 export type { WeightInit } from './blocks/init.js';
-export { defineBlock } from './blocks/block.js';
-export type { Block, BlockArgs, BlockFactory } from './blocks/block.js';
-export type { ResidualBlockArgs } from './blocks/residual.js';
-export { RESIDUAL_BLOCK_DEFAULTS } from './blocks/residual.js';
+export { defineBlock, BaseBlock, resolveBlockArgs } from './blocks/block.js';
+export type { Block, BlockArgs, BlockFactory, ResolvedBlockArgs } from './blocks/block.js';
+export type { ResidualBlockArgs, ResidualFrameArgs, ResolvedResidual } from './blocks/residual.js';
+export { RESIDUAL_BLOCK_DEFAULTS, residualFrame, resolveResidual } from './blocks/residual.js';
+// The extension kit: units named and padded by a style, built through a block's layer cache
+export { conv, batchNorm, relu, convBn, add, addRelu, dropPathIf } from './blocks/conv-bn.js';
+export type { ConvArgs, ConvBnArgs, UnitContext } from './blocks/conv-bn.js';
+export { LayerCache } from './blocks/layer-cache.js';
+export { styleSpec } from './blocks/style.js';
+export type { StyleSpec } from './blocks/style.js';
+export type { LayerNames } from './blocks/naming/names.js';
 export { basicBlock } from './blocks/basic.js';
 export type { BasicBlockArgs } from './blocks/basic.js';
 export { bottleneckBlock, BOTTLENECK_EXPANSION, BOTTLENECK_DEFAULTS } from './blocks/bottleneck.js';
@@ -41,8 +48,8 @@ export type { Stage, StageArgs } from './stages/stage.js';
 // Models: the general builders, presets, the registry, what was built
 export { resnet, RESNET_DEPTHS } from './models/resnet.js';
 export type { ResNetConfig, ResNetDepth } from './models/resnet.js';
-export { resnet18, resnet34, resnet50, resnet101, resnet152 } from './models/presets.js';
-export type { TorchvisionWeightsName, PresetWeightsOptions } from './models/presets.js';
+export { resnet18, resnet34, resnet50, resnet101, resnet152 } from './models/resnet.js';
+export type { TorchvisionWeightsName, PresetWeightsOptions } from './models/preset-weights.js';
 export { resnetV2, resnet50v2, resnet101v2, resnet152v2, RESNETV2_DEPTHS } from './models/resnetv2.js';
 export type { ResNetV2Config, PreactBlockKind } from './models/resnetv2.js';
 export { cifarResnet, CIFAR_DEFAULTS } from './models/cifar.js';
@@ -52,7 +59,9 @@ export type { StemType } from './models/stem.js';
 export { DEFAULT_OPTIONS } from './models/options.js';
 export type { ResNetOptions } from './models/options.js';
 export { createModel, listModels, getModel, registerModel, unregisterModel, MODEL_SOURCES } from './models/registry.js';
+export type { BuiltinModelName } from './models/catalogs/index.js';
 export type {
+  ModelName,
   CreateModelOptions,
   CreateModelWithWeightsOptions,
   CreatePretrainedOptions,

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { skipAllUnless } from './helpers/skip.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -28,7 +29,8 @@ function runScript(script: string): Promise<{ code: number | null; output: strin
   });
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('browser (headless Chromium)', () => {
+describe('browser (headless Chromium)', () => {
+  skipAllUnless(existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
   it('bundles the ESM build without Node modules and reproduces torchvision resnet18 logits in the page', async () => {
     const { code, output } = await runScript('test/browser/run.ts');
     console.log(output.trimEnd());

@@ -42,11 +42,35 @@ afterAll(() => {
 });
 
 describe('help', () => {
-  it('no arguments: the command list, exit 2; --help: exit 0', async () => {
+  it('no arguments, -h, --help: the command list, exit 0', async () => {
     const none = await cli();
-    expect(none.code).toBe(CLI_EXIT_CODES.usage);
+    expect(none.code).toBe(CLI_EXIT_CODES.ok);
     for (const c of ['summary', 'predict', 'pretrained', 'download', 'cache', 'convert', 'checkpoint', 'bench', 'gradients', 'models']) expect(none.out).toContain(`  ${c}`);
-    expect((await cli('--help')).code).toBe(0);
+    expect(none.out).toContain('-v, --version');
+    for (const flag of ['-h', '--help']) expect(await cli(flag)).toEqual({ code: 0, out: none.out, err: '' });
+  });
+
+  it.each(['--version', '-v'])('%s prints the package version, exit 0', async (flag) => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await cli(flag)).toEqual({ code: 0, out: `${version}\n`, err: '' });
+  });
+
+  it('models: a table within 100 columns, no "?" for figures that do not apply', async () => {
+    const { code, out } = await cli('models');
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    const widest = Math.max(...lines.map((l) => [...l].length));
+    expect(widest).toBeLessThanOrEqual(100);
+    expect(out).not.toMatch(/\s\?(\s|$)/m);
+    expect(lines[0]).toMatch(/^model\s+source\s+params\s+description$/);
+    expect(out).toMatch(/^resnet50\s+torchvision\s+25,557,032\s+ResNet-50 \(v1\.5\)$/m);
+    // Keras Applications publishes count_params() only: marked and explained.
+    expect(out).toMatch(/^resnet50v2\s+keras\s+25,613,800\*\s/m);
+    expect(out).toContain('*: Keras count_params()');
+    // A long description wraps under its column.
+    const i = lines.findIndex((l) => l.startsWith('resnet10t '));
+    expect(lines[i + 1]).toMatch(/^\s{20,}\S/);
+    expect(lines[i + 1].search(/\S/)).toBe(lines[i].indexOf('ResNet-10-T'));
   });
 
   it.each(['summary', 'predict', 'pretrained', 'download', 'cache', 'convert', 'bench', 'gradients', 'models'])('%s --help', async (command) => {

@@ -258,8 +258,14 @@ describe('composing a residual net by hand', () => {
 
   it('resnet(config) takes a block factory made with defineBlock', () => {
     // A "wide" basic block: twice the channels of the stage width.
-    const wide = defineBlock('wide_basic', 1, (args: BlockArgs) => basicBlock({ ...args, filters: args.filters * 2 }));
+    const wide = defineBlock('wide_basic', 2, (args: BlockArgs) => basicBlock({ ...args, filters: args.filters * 2 }));
     expect(wide.kind).toBe('wide_basic');
+    // The declared expansion is checked on every block the factory makes.
+    const misdeclared = defineBlock('wide_basic', 1, (args: BlockArgs) => basicBlock({ ...args, filters: args.filters * 2 }));
+    expect(() => resnet({ block: misdeclared, layers: [1, 1] }, { init: 'zeros' })).toThrow(
+      /has 128 output channels for filters 64, but its block type declares expansion 1/,
+    );
+    expect(() => defineBlock('x', 0, (args: BlockArgs) => basicBlock(args))).toThrow(/expansion must be a positive integer/);
     const model = resnet({ block: wide, layers: [1, 1] }, { init: 'zeros', inputShape: [32, 32, 3], classes: 3 });
     try {
       expect(model.outputs[0].shape).toEqual([null, 3]);

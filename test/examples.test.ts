@@ -2,6 +2,7 @@
 // (`npx tsx examples/<name>.ts --smoke`), and exits 0. Skipped with
 // SKIP_EXAMPLES=1.
 import { describe, expect, it } from 'vitest';
+import { skipAllUnless } from './helpers/skip.js';
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ const EXPECTED: Record<string, RegExp> = {
   degradation: /\| resnet20 \|/,
   main: /forward pass, batch 1, 224×224: \d+ ms/,
   'new-block-type': /ecaresnet50d: 25,576,350 trainable parameters/,
+  res2net: /res2net50_26w_4s: 25,699,120 trainable parameters/,
 };
 const examples = readdirSync(path.join(root, 'examples'))
   .filter((f) => f.endsWith('.ts'))
@@ -34,7 +36,8 @@ function run(name: string): Promise<{ code: number; stdout: string; stderr: stri
   });
 }
 
-describe.skipIf(process.env.SKIP_EXAMPLES === '1')('examples (smoke mode)', () => {
+describe('examples (smoke mode)', () => {
+  skipAllUnless(process.env.SKIP_EXAMPLES === '1' ? 'SKIP_EXAMPLES=1 is set' : undefined);
   it('every example has an expectation', () => {
     expect(examples.sort()).toEqual(Object.keys(EXPECTED).sort());
   });

@@ -3,7 +3,9 @@
 // architecture, structure, option-A arithmetic, save→load, invalid depths.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { CIFAR_MODELS, cifarResnet } from '../src/models/cifar.js';
+import { cifarResnet } from '../src/models/cifar.js';
+import { CIFAR_MODELS } from '../src/models/catalogs/cifar.js';
+import type { ModelCatalog } from '../src/models/catalogs/define.js';
 import { modelInfo } from '../src/models/model-info.js';
 import { ConfigError } from '../src/errors.js';
 import { createModel, getModel, listModels } from '../src/models/registry.js';
@@ -43,12 +45,12 @@ describe('parameter counts', () => {
     expect(ref.trainable).toBe(PAPER[depth]);
     for (const plain of [false, true]) {
       const name = `${plain ? 'plain' : 'resnet'}${depth}`;
-      const model = CIFAR_MODELS[name].build({ init: 'zeros' });
+      const model = (CIFAR_MODELS as ModelCatalog)[name].build({ init: 'zeros' });
       try {
         expect(model.name).toBe(name);
         expect(sum(model.trainableWeights)).toBe(PAPER[depth]);
         expect(sum(model.nonTrainableWeights)).toBe(2 * ref.bnChannels);
-        expect(CIFAR_MODELS[name].reference?.trainableParams).toBe(PAPER[depth]);
+        expect((CIFAR_MODELS as ModelCatalog)[name].reference?.trainableParams).toBe(PAPER[depth]);
         const convs = model.layers.filter((l) => l.getClassName() === 'Conv2D');
         expect(convs).toHaveLength(6 * n + 1); // + the dense layer: depth weighted layers
         expect(model.layers.filter((l) => l.getClassName() === 'Add')).toHaveLength(plain ? 0 : 3 * n);

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { preactBasicBlock, preactBottleneckBlock } from '../src/blocks/preact.js';
-import { RESNETV2_MODELS, resnet101v2, resnet152v2, resnet50v2, resnetV2 } from '../src/models/resnetv2.js';
+import { resnet101v2, resnet152v2, resnet50v2, resnetV2 } from '../src/models/resnetv2.js';
+import { RESNETV2_MODELS } from '../src/models/catalogs/resnetv2.js';
+import type { ModelCatalog } from '../src/models/catalogs/define.js';
 import { modelInfo } from '../src/models/model-info.js';
 import type { ResNetOptions } from '../src/models/options.js';
 import { ConfigError, ShapeError } from '../src/errors.js';
@@ -35,7 +37,7 @@ const GOLDEN = fixture<Record<string, Golden>>('timm-golden-dev.json');
 
 const size = (shape: readonly (number | null)[]): number => shape.reduce<number>((a, b) => a * (b ?? 1), 1);
 const sum = (vars: readonly tf.LayerVariable[]): number => vars.reduce((a, v) => a + size(v.shape), 0);
-const timm = (name: string, options: ResNetOptions = {}): tf.LayersModel => RESNETV2_MODELS[name].build({ init: 'zeros', ...options });
+const timm = (name: string, options: ResNetOptions = {}): tf.LayersModel => (RESNETV2_MODELS as ModelCatalog)[name].build({ init: 'zeros', ...options });
 
 // A PyTorch key's tfjs layer and weight index; shape in tfjs layout.
 const TFJS_INDEX: Record<string, number> = { weight: 0, bias: 1, running_mean: 2, running_var: 3 };
@@ -125,7 +127,7 @@ describe('timm ResNetV2 (BatchNorm): architecture equals timm', () => {
     try {
       expect(sum(model.trainableWeights)).toBe(ref.trainable_params);
       expect(sum(model.nonTrainableWeights)).toBe(ref.buffers);
-      expect(RESNETV2_MODELS[name].reference).toEqual({ trainableParams: ref.trainable_params, buffers: ref.buffers });
+      expect((RESNETV2_MODELS as ModelCatalog)[name].reference).toEqual({ trainableParams: ref.trainable_params, buffers: ref.buffers });
       // One tfjs weight per state-dict entry except num_batches_tracked; every key names a layer weight of its shape.
       const entries = TIMM_STATE[name].filter(([k]) => !k.endsWith('num_batches_tracked'));
       expect(model.weights).toHaveLength(entries.length);
@@ -243,7 +245,7 @@ describe('Keras ResNetV2: equals keras.applications', () => {
     try {
       expect(model.name).toBe(name);
       expect(model.countParams()).toBe(KERAS_TOTAL[name]);
-      expect(RESNETV2_MODELS[name].reference).toEqual({ totalParams: KERAS_TOTAL[name] });
+      expect((RESNETV2_MODELS as ModelCatalog)[name].reference).toEqual({ totalParams: KERAS_TOTAL[name] });
       const names = model.layers.map((l) => l.name);
       const blocks = layers.reduce((a, b) => a + b, 0);
       // input + stem 4 + 11 per block + 4 shortcut convs + 3 max pools + post_bn, post_relu, avg_pool, predictions

@@ -1,14 +1,18 @@
 // The published package, as a user gets it: `npm pack`, install the tarball
 // into a fresh project, then require() and import() every entry point and run
-// resnet18 through both; publint and attw check the package metadata.
-// Slow (an npm install), so it runs only with PACKAGING=1 or in CI (.ci/run
-// sets CI=true).
+// resnet18 through both; publint and attw check the package metadata. Until
+// it is published, users install from git or from a tarball packed from a
+// clone: both paths run from a fresh clone of this repository's HEAD, whose
+// `prepare` script builds dist/.
+// Slow (npm installs and builds), so it runs only with PACKAGING=1 or in CI
+// (.ci/run sets CI=true); otherwise its tests are skipped with that reason.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipAllUnless } from './helpers/skip.js';
 
 const enabled = process.env.PACKAGING === '1' || process.env.CI === 'true';
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
@@ -87,7 +91,37 @@ const load = (s) => import(s);
 const readPkg = () => createRequire(import.meta.url)('tfjs-resnet/package.json');
 ${CHECK_BODY}`;
 
-describe.skipIf(!enabled)('packaging (npm pack → install → require/import)', () => {
+/**
+ * The JSON that `npm pack --json` prints; the `prepare` build's own output
+ * (tsup's log) may come before it on stdout.
+ */
+function packInfo(out: string): { filename: string; size: number; unpackedSize: number; files: Array<{ path: string }> } {
+  const start = out.search(/^\[/m);
+  if (start < 0) throw new Error(`no JSON from npm pack in:\n${out}`);
+  const [info] = JSON.parse(out.slice(start)) as Array<{ filename: string; size: number; unpackedSize: number; files: Array<{ path: string }> }>;
+  return info;
+}
+
+/** A fresh project in `dir` with @tensorflow/tfjs and `spec` (a tarball or a git URL) installed from the npm cache when it can. */
+function installApp(dir: string, spec: string, extra: readonly string[] = []): Run {
+  mkdirSync(dir, { recursive: true });
+  // @types/node is "*" deep in tfjs's tree: pin it to ours so the npm cache suffices.
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'app', version: '1.0.0', private: true, overrides: { '@types/node': versionOf('@types/node') } }, null, 2),
+  );
+  const deps = [spec, `@tensorflow/tfjs@${versionOf('@tensorflow/tfjs')}`, ...extra];
+  const common = ['install', '--no-audit', '--no-fund', ...deps];
+  let r = run('npm', [...common, '--offline'], dir);
+  if (r.status !== 0) {
+    console.log('offline install failed, using the registry:', r.stderr.split('\n').find((l) => l.includes('ERR')) ?? r.stderr.slice(0, 300));
+    r = run('npm', [...common, '--prefer-offline'], dir);
+  }
+  return r;
+}
+
+describe('packaging (npm pack → install → require/import)', () => {
+  skipAllUnless(enabled ? undefined : 'slow (npm pack, installs from a tarball and from git); set CI=true or PACKAGING=1 to run');
   let tmp = '';
   let tarball = '';
   let app = '';
@@ -124,13 +158,7 @@ describe.skipIf(!enabled)('packaging (npm pack → install → require/import)',
   it(
     'npm pack ships dist and the docs, not the sources',
     () => {
-      const out = ok(run('npm', ['pack', '--json', '--pack-destination', tmp], PROJECT), 'npm pack');
-      const [info] = JSON.parse(out.slice(out.indexOf('['))) as Array<{
-        filename: string;
-        size: number;
-        unpackedSize: number;
-        files: Array<{ path: string }>;
-      }>;
+      const info = packInfo(ok(run('npm', ['pack', '--json', '--pack-destination', tmp], PROJECT), 'npm pack'));
       tarball = path.join(tmp, info.filename);
       expect(existsSync(tarball)).toBe(true);
       const files = info.files.map((f) => f.path);
@@ -150,20 +178,7 @@ describe.skipIf(!enabled)('packaging (npm pack → install → require/import)',
     () => {
       expect(tarball, 'npm pack must have run').not.toBe('');
       app = path.join(tmp, 'app');
-      mkdirSync(app, { recursive: true });
-      // @types/node is "*" deep in tfjs's tree: pin it to ours so the npm cache suffices.
-      writeFileSync(
-        path.join(app, 'package.json'),
-        JSON.stringify({ name: 'app', version: '1.0.0', private: true, overrides: { '@types/node': versionOf('@types/node') } }, null, 2),
-      );
-      const deps = [tarball, `@tensorflow/tfjs@${versionOf('@tensorflow/tfjs')}`, `@tensorflow/tfjs-backend-wasm@${versionOf('@tensorflow/tfjs-backend-wasm')}`];
-      const common = ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...deps];
-      let r = run('npm', [...common, '--offline'], app);
-      if (r.status !== 0) {
-        console.log('offline install failed, using the registry:', r.stderr.split('\n').find((l) => l.includes('ERR')) ?? r.stderr.slice(0, 300));
-        r = run('npm', [...common, '--prefer-offline'], app);
-      }
-      ok(r, 'npm install');
+      ok(installApp(app, tarball, ['--ignore-scripts', `@tensorflow/tfjs-backend-wasm@${versionOf('@tensorflow/tfjs-backend-wasm')}`]), 'npm install');
       expect(existsSync(path.join(app, 'node_modules', 'tfjs-resnet', 'dist', 'index.cjs'))).toBe(true);
     },
     TIMEOUT,
@@ -216,6 +231,59 @@ describe.skipIf(!enabled)('packaging (npm pack → install → require/import)',
       expectRan(r);
     },
     TIMEOUT,
+  );
+
+  /** A fresh clone of this repository's HEAD (what CI tests; uncommitted changes are not in it). */
+  let clone = '';
+  const freshClone = (): string => {
+    if (clone !== '') return clone;
+    clone = path.join(tmp, 'clone');
+    ok(run('git', ['clone', '--quiet', '--depth', '1', `file://${PROJECT}`, clone], tmp), 'git clone');
+    expect(existsSync(path.join(clone, 'dist')), 'a fresh clone has no dist/').toBe(false);
+    return clone;
+  };
+  const isGitCheckout = existsSync(path.join(PROJECT, '.git'));
+
+  /** require() and import() from `dir`: every entry point loads, resnet18 runs, one copy of the library. */
+  const expectLoads = (dir: string) => {
+    expect(existsSync(path.join(dir, 'node_modules', 'tfjs-resnet', 'dist', 'index.cjs'))).toBe(true);
+    writeFileSync(path.join(dir, 'check.cjs'), CJS_CHECK);
+    writeFileSync(path.join(dir, 'check.mjs'), ESM_CHECK);
+    expectRan(result(ok(run(process.execPath, ['check.cjs'], dir), 'node check.cjs')));
+    expectRan(result(ok(run(process.execPath, ['check.mjs'], dir), 'node check.mjs')));
+  };
+
+  it(
+    'npm install git+file://<fresh clone> builds dist (prepare) and works from CJS and ESM',
+    (ctx) => {
+      if (!isGitCheckout) ctx.skip('not a git checkout');
+      const url = `git+file://${freshClone()}`;
+      const dir = path.join(tmp, 'app-git');
+      // npm 11 lists the git dependency's prepare among the scripts "not covered by allowScripts"
+      // and does not run it a second time: the clone's own `npm install` has built dist/ already.
+      const r = installApp(dir, url);
+      console.log(`npm install ${url}: exit ${r.status}\n${r.stderr.trim()}`);
+      ok(r, `npm install ${url}`);
+      expectLoads(dir);
+    },
+    TIMEOUT * 2,
+  );
+
+  it(
+    'npm pack of a fresh clone (npm pack git+file://…) ships dist and works from CJS and ESM',
+    (ctx) => {
+      if (!isGitCheckout) ctx.skip('not a git checkout');
+      const out = path.join(tmp, 'packed-from-clone');
+      mkdirSync(out, { recursive: true });
+      const info = packInfo(ok(run('npm', ['pack', '--json', '--pack-destination', out, `git+file://${freshClone()}`], out), 'npm pack git+file://'));
+      const files = info.files.map((f) => f.path);
+      for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/node.js', 'dist/cli.js']) expect(files).toContain(f);
+      console.log(`tarball of a fresh clone: ${files.length} files, ${(info.size / 1024).toFixed(1)} KiB`);
+      const dir = path.join(tmp, 'app-clone-tarball');
+      ok(installApp(dir, path.join(out, info.filename), ['--ignore-scripts']), 'npm install <tarball of a fresh clone>');
+      expectLoads(dir);
+    },
+    TIMEOUT * 2,
   );
 
   it(

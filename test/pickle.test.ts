@@ -44,15 +44,18 @@ const normaliseSets = (v: unknown): unknown => {
 describe('unpickle: CPython pickles of every protocol', () => {
   const expected = normaliseSets(JSON.parse(readFileSync(fixturePath('pickle/expected.json'), 'utf8')));
 
-  it.each([0, 1, 2, 3, 4, 5])('protocol %i: plain data read exactly (ints of any size, floats, str, bytes, tuples, sets, shared references, odd keys)', (protocol) => {
-    const bytes = pkl(`plain-p${protocol}.pkl`);
-    const { value, end } = unpickle(bytes, noStorages, `plain-p${protocol}.pkl`);
-    expect(end).toBe(bytes.length);
-    expect(normaliseSets(canonical(value))).toEqual(expected);
-    // The two entries of "shared" are one list, as in Python.
-    const shared = (value as Map<PickleValue, PickleValue>).get('shared') as PickleValue[][];
-    expect(shared[0]).toBe(shared[1]);
-  });
+  it.each([0, 1, 2, 3, 4, 5])(
+    'protocol %i: plain data read exactly (ints of any size, floats, str, bytes, tuples, sets, shared references, odd keys)',
+    (protocol) => {
+      const bytes = pkl(`plain-p${protocol}.pkl`);
+      const { value, end } = unpickle(bytes, noStorages, `plain-p${protocol}.pkl`);
+      expect(end).toBe(bytes.length);
+      expect(normaliseSets(canonical(value))).toEqual(expected);
+      // The two entries of "shared" are one list, as in Python.
+      const shared = (value as Map<PickleValue, PickleValue>).get('shared') as PickleValue[][];
+      expect(shared[0]).toBe(shared[1]);
+    },
+  );
 
   it.each([2, 3, 4, 5])('protocol %i: tensors as torch.save pickles them, views of one storage', (protocol) => {
     const roots = new Map<string, StorageRoot>();

@@ -14,11 +14,13 @@ import { createTransform } from '../src/imagenet/transform.js';
 import { createModel } from '../src/models/registry.js';
 import { resolveDataConfig } from '../src/pretrained/data-config.js';
 import { pretrainedInfo } from '../src/pretrained/load.js';
+import { skipAllUnless } from './helpers/skip.js';
 
 const ENABLED = process.env.TFJS_RESNET_NETWORK_TESTS === '1';
 const DOG = 'https://github.com/pytorch/hub/raw/master/images/dog.jpg';
 
-describe.skipIf(!ENABLED)('published weights from the internet (TFJS_RESNET_NETWORK_TESTS=1)', () => {
+describe('published weights from the internet (TFJS_RESNET_NETWORK_TESTS=1)', () => {
+  skipAllUnless(ENABLED ? undefined : 'reaches the internet; opt in with TFJS_RESNET_NETWORK_TESTS=1');
   it('resnet18.tv_in1k classifies a real photo: Samoyed', async () => {
     const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'tfjs-resnet-network-'));
     try {

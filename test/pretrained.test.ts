@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, FetchError, WeightsError } from '../src/errors.js';
 import { createModel } from '../src/models/registry.js';
-import { resnet18 } from '../src/models/presets.js';
+import { resnet18 } from '../src/models/resnet.js';
 import { cacheInfo, clearCache, downloadPretrained, getPretrained, listPretrained, mirrorUrl, pretrainedInfo } from '../src/pretrained/index.js';
 import { exportPyTorchWeights } from '../src/weights/export-pytorch.js';
 import { createTransform } from '../src/imagenet/transform.js';

@@ -15,8 +15,18 @@ import { torchSave, type SaveTensor } from './helpers/torch-save.js';
 
 expectNoTensorLeaks();
 
-interface ExpectedTensor { dtype: string; shape: number[]; values: number[] }
-interface ExpectedFile { format?: string; kind: string; keys?: string[]; sums?: Record<string, number>; tensors?: Record<string, ExpectedTensor> }
+interface ExpectedTensor {
+  dtype: string;
+  shape: number[];
+  values: number[];
+}
+interface ExpectedFile {
+  format?: string;
+  kind: string;
+  keys?: string[];
+  sums?: Record<string, number>;
+  tensors?: Record<string, ExpectedTensor>;
+}
 const EXPECTED = (JSON.parse(readFileSync(fixturePath('pth/expected.json'), 'utf8')) as { files: Record<string, ExpectedFile> }).files;
 const pth = (name: string): Uint8Array => readFileSync(fixturePath(`pth/${name}`));
 const PWNED = '/tmp/PWNED_BY_PTH';
@@ -81,7 +91,10 @@ describe('readPyTorchCheckpoint: every tensor of the fixtures, exactly', () => {
   });
 
   it("akamaster's published .th files (legacy, state_dict, module.)", () => {
-    for (const [net, count] of [['resnet32', 157], ['resnet44', 217]] as const) {
+    for (const [net, count] of [
+      ['resnet32', 157],
+      ['resnet44', 217],
+    ] as const) {
       const checkpoint = readPyTorchCheckpoint(readFileSync(fixturePath(`realworld/${net}.th`)));
       expect(checkpoint.format).toBe('legacy');
       expect(checkpoint.picked).toBe('state_dict');
@@ -157,9 +170,7 @@ describe('hostile, whole-module and truncated files', () => {
 
   it('a pickled nn.Module is refused, naming its class and pointing to state_dict()', () => {
     expect(() => readPyTorchCheckpoint(pth('whole-module-zip.pth'))).toThrow(PyTorchFileError);
-    expect(() => readPyTorchCheckpoint(pth('whole-module-zip.pth'))).toThrow(
-      /torch\.nn\.modules\.container\.Sequential.*model\.state_dict\(\)/,
-    );
+    expect(() => readPyTorchCheckpoint(pth('whole-module-zip.pth'))).toThrow(/torch\.nn\.modules\.container\.Sequential.*model\.state_dict\(\)/);
   });
 
   for (const file of ['corrupt-truncated-zip.pth', 'corrupt-truncated-legacy.pth']) {
@@ -197,7 +208,13 @@ describe('checkpoint clean-up as timm (files written by the test writer)', () =>
   const weightsOf = (c: { tensors: Record<string, { data: ArrayLike<number> }> }): number => c.tensors['fc.weight'].data[0];
 
   it('auto: state_dict_ema, then model_ema (useEma, when not None), then state_dict, then model, else the object', () => {
-    const all = { state_dict_ema: { 'fc.weight': w(1) }, model_ema: { 'fc.weight': w(2) }, state_dict: { 'fc.weight': w(3) }, model: { 'fc.weight': w(4) }, epoch: 7 };
+    const all = {
+      state_dict_ema: { 'fc.weight': w(1) },
+      model_ema: { 'fc.weight': w(2) },
+      state_dict: { 'fc.weight': w(3) },
+      model: { 'fc.weight': w(4) },
+      epoch: 7,
+    };
     expect(weightsOf(readPyTorchCheckpoint(torchSave(all)))).toBe(1);
     expect(readPyTorchCheckpoint(torchSave(all)).picked).toBe('state_dict_ema');
     expect(weightsOf(readPyTorchCheckpoint(torchSave({ ...all, state_dict_ema: null })))).toBe(2);
@@ -233,7 +250,14 @@ describe('checkpoint clean-up as timm (files written by the test writer)', () =>
   });
 
   it('keys such as __proto__ are ordinary keys', () => {
-    const c = readPyTorchCheckpoint(torchSave(new Map([['__proto__', w(1)], ['constructor', w(2)]])));
+    const c = readPyTorchCheckpoint(
+      torchSave(
+        new Map([
+          ['__proto__', w(1)],
+          ['constructor', w(2)],
+        ]),
+      ),
+    );
     expect(Object.getPrototypeOf(c.tensors)).toBeNull();
     expect(Object.keys(c.tensors)).toEqual(['__proto__', 'constructor']);
     expect(c.tensors['__proto__'].data).toEqual(new Float32Array([1, -1]));
@@ -242,7 +266,11 @@ describe('checkpoint clean-up as timm (files written by the test writer)', () =>
 });
 
 describe('formats: archive names, byte order, ZIP64, refusals', () => {
-  const tensors = { a: { dtype: 'float32', shape: [2, 3], data: [1, 2, 3, 4, 5, -6.5] }, b: { dtype: 'int64', shape: [], data: [-(2 ** 40)] }, c: { dtype: 'float16', shape: [1], data: [0.25] } } as const satisfies Record<string, SaveTensor>;
+  const tensors = {
+    a: { dtype: 'float32', shape: [2, 3], data: [1, 2, 3, 4, 5, -6.5] },
+    b: { dtype: 'int64', shape: [], data: [-(2 ** 40)] },
+    c: { dtype: 'float16', shape: [1], data: [0.25] },
+  } as const satisfies Record<string, SaveTensor>;
   const plain = (c: ReturnType<typeof readPyTorchCheckpoint>): Record<string, number[]> =>
     Object.fromEntries(Object.entries(c.tensors).map(([k, t]) => [k, Array.from(t.data)]));
   const want = { a: [1, 2, 3, 4, 5, -6.5], b: [-(2 ** 40)], c: [0.25] };
@@ -270,7 +298,9 @@ describe('formats: archive names, byte order, ZIP64, refusals', () => {
     const truncatedTar = torchSave(tensors, { format: 'tar' }).subarray(0, 1500);
     expect(() => readPyTorchCheckpoint(truncatedTar)).toThrow(PyTorchFileError);
     expect(() => readPyTorchCheckpoint(new TextEncoder().encode('<html>not found</html>'))).toThrow(SafetensorsError);
-    expect(() => readPyTorchCheckpoint(new TextEncoder().encode('<html>not found</html>'))).toThrow(/neither a PyTorch checkpoint .* nor a valid safetensors file: header length/);
+    expect(() => readPyTorchCheckpoint(new TextEncoder().encode('<html>not found</html>'))).toThrow(
+      /neither a PyTorch checkpoint .* nor a valid safetensors file: header length/,
+    );
     expect(() => readPyTorchCheckpoint(new Uint8Array(0))).toThrow(SafetensorsError);
   });
 
@@ -282,7 +312,10 @@ describe('formats: archive names, byte order, ZIP64, refusals', () => {
       const at = text.indexOf(from);
       expect(at).toBeGreaterThan(0);
       const out = file.slice();
-      out.set(Uint8Array.from(to, (ch) => ch.charCodeAt(0)), at);
+      out.set(
+        Uint8Array.from(to, (ch) => ch.charCodeAt(0)),
+        at,
+      );
       return out;
     };
     const numel = 'cpuJ\x04\x00\x00\x00';

@@ -118,8 +118,7 @@ describe("akamaster's CIFAR-10 checkpoints on 2,000 real images", () => {
       differingPixels += count;
     }
     console.log(
-      `loadImage: ${differingPixels} of ${N * IMAGE} pixel values differ from PIL's (by at most ${maxPixelDiff}), ` +
-        `in ${differing.length} of ${N} images`,
+      `loadImage: ${differingPixels} of ${N * IMAGE} pixel values differ from PIL's (by at most ${maxPixelDiff}), ` + `in ${differing.length} of ${N} images`,
     );
     const pixels = new Uint8Array(differing.length * IMAGE);
     decoded.forEach((d, j) => pixels.set(d, j * IMAGE));

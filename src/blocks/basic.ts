@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { BaseBlock, defineBlock, resolveBlockArgs } from './block.js';
 import { convBn } from './conv-bn.js';
-import { residualBlock, resolveResidual, type ResidualBlockArgs, type ResolvedResidual } from './residual.js';
+import { residualFrame, resolveResidual, type ResidualBlockArgs, type ResolvedResidual } from './residual.js';
 import { ConfigError } from '../errors.js';
 import { describe } from '../validate.js';
 
@@ -14,6 +14,7 @@ import { describe } from '../validate.js';
  * const args: BasicBlockArgs = { filters: 64, name: 'layer1.0', attention: 'se' };
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named, documented interface of its own (the basic block may grow arguments)
 export interface BasicBlockArgs extends ResidualBlockArgs {}
 
 class BasicBlock extends BaseBlock {
@@ -26,10 +27,10 @@ class BasicBlock extends BaseBlock {
     const { filters, stride, dilation, firstDilation, spec, name } = this.args;
     const ctx = { spec, init: this.args.init, cache: this.cache };
     // 3×3 (strided) → BN → ReLU → 3×3 → BN, plus the shortcut, then ReLU.
-    return residualBlock(x, inChannels, filters, 2, this.args, this.residual, ctx, (input) => {
+    return residualFrame(x, { inChannels, outChannels: filters, convCount: 2, block: this.args, residual: this.residual, main: (input) => {
       const y = convBn(input, { filters, kernelSize: 3, stride, dilation: firstDilation, conv: spec.conv(name, 1), bn: spec.bn(name, 1), act: spec.act(name, 1) }, ctx);
       return convBn(y, { filters, kernelSize: 3, dilation, conv: spec.conv(name, 2), bn: spec.bn(name, 2), zeroGamma: this.residual.zeroInitLastBn }, ctx);
-    });
+    } }, ctx);
   }
 }
 

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_STYLE, RESNET_STYLES, styleSpec, type ResNetStyle, type StyleSpec } from './style.js';
 import { LayerCache } from './layer-cache.js';
 import type { WeightInit } from './init.js';
-import { channelsOf, checkInteger, checkOneOf, checkRate } from '../validate.js';
+import { channelsOf, checkInteger, checkOneOf, checkRate, describe } from '../validate.js';
 import { ConfigError, ShapeError } from '../errors.js';
 
 /**
@@ -128,18 +128,55 @@ export function defineBlock<A extends BlockArgs>(
   expansion: number,
   create: (args: A) => Block,
 ): BlockFactory<A> {
-  return Object.assign((args: A) => create(args), { kind, expansion });
+  if (typeof kind !== 'string' || kind.length === 0) {
+    throw new ConfigError(`defineBlock: kind must be a non-empty string such as 'res2net_bottleneck', got ${describe(kind)}`);
+  }
+  if (typeof expansion !== 'number' || !Number.isInteger(expansion) || expansion < 1) {
+    throw new ConfigError(`defineBlock("${kind}"): expansion must be a positive integer (output channels per unit of filters), got ${describe(expansion)}`);
+  }
+  if (typeof create !== 'function') {
+    throw new ConfigError(`defineBlock("${kind}"): create must be a function from block arguments to a Block, got ${describe(create)}`);
+  }
+  const factory = (args: A): Block => {
+    const block = create(args);
+    // The declared expansion is what stage() and resnet(config) count channels with.
+    if (block.outChannels !== args.filters * expansion) {
+      throw new ConfigError(
+        `${kind} block "${block.name}": has ${block.outChannels} output channels for filters ${args.filters}, but its block type declares expansion ${expansion} (filters × ${expansion} = ${args.filters * expansion}); make outChannels filters × expansion or declare the right expansion in defineBlock`,
+      );
+    }
+    return block;
+  };
+  return Object.assign(factory, { kind, expansion });
 }
 
-/** The resolved, validated common arguments of a block. @internal */
+/**
+ * The common arguments of a block, validated and with their defaults filled
+ * in by {@link resolveBlockArgs}; a {@link BaseBlock} holds them as `args`.
+ *
+ * @example
+ * ```ts
+ * const resolved: ResolvedBlockArgs = resolveBlockArgs('my', { filters: 64 });
+ * resolved.name; // 'my_block_1'
+ * resolved.spec.conv(resolved.name, 1); // 'my_block_1.conv1'
+ * ```
+ */
 export interface ResolvedBlockArgs {
+  /** {@link BlockArgs.filters}. */
   readonly filters: number;
+  /** {@link BlockArgs.stride}. */
   readonly stride: number;
+  /** {@link BlockArgs.dilation}. */
   readonly dilation: number;
+  /** {@link BlockArgs.firstDilation}. */
   readonly firstDilation: number;
+  /** {@link BlockArgs.dropPathRate}. */
   readonly dropPathRate: number;
+  /** {@link BlockArgs.name}: the prefix of the block's layer names. */
   readonly name: string;
+  /** The build and naming rules of {@link BlockArgs.style}. */
   readonly spec: StyleSpec;
+  /** {@link BlockArgs.init}. */
   readonly init: WeightInit;
 }
 
@@ -153,9 +190,15 @@ export function uniqueName(kind: string): string {
 }
 
 /**
- * Validates the common block arguments and fills in their defaults; throws a
- * {@link ConfigError} naming the block and the argument.
- * @internal
+ * Validates the common block arguments ({@link BlockArgs}) and fills in
+ * their defaults (an unnamed block gets a unique name such as
+ * `<kind>_block_3`); throws a {@link ConfigError} naming the block and the
+ * argument. A block type's factory calls it first.
+ *
+ * @example
+ * ```ts
+ * const myBlock = defineBlock('my', 1, (args: BlockArgs) => new MyBlock(resolveBlockArgs('my', args)));
+ * ```
  */
 export function resolveBlockArgs(kind: string, args: BlockArgs): ResolvedBlockArgs {
   const name = args.name ?? uniqueName(`${kind}_block`);
@@ -175,26 +218,57 @@ export function resolveBlockArgs(kind: string, args: BlockArgs): ResolvedBlockAr
 }
 
 /**
- * Shared machinery of the built-in blocks: resolved args, the layer cache
- * and the `Block` surface. Subclasses implement `build`.
- * @internal
+ * The base class of blocks: holds the resolved arguments and the block's
+ * {@link LayerCache}, and gives the {@link Block} surface (`kind`, `name`,
+ * `outChannels`, `stride`, `layers`). A subclass implements `apply`, making
+ * its layers through the cache (the units of `conv-bn` do) so that applying
+ * the block again shares them, and checks its input with `inputChannels`.
+ *
+ * @example
+ * ```ts
+ * class ConvBlock extends BaseBlock {
+ *   apply(x: tf.SymbolicTensor): tf.SymbolicTensor {
+ *     this.inputChannels(x); // rank 4, known channels, the same on every apply
+ *     const { spec, name, filters, stride } = this.args;
+ *     const ctx = { spec, init: this.args.init, cache: this.cache };
+ *     return convBn(x, { filters, kernelSize: 3, stride, conv: spec.conv(name, 1), bn: spec.bn(name, 1), act: spec.act(name, 1) }, ctx);
+ *   }
+ * }
+ * const convBlock = defineBlock('conv', 1, (args: BlockArgs) => {
+ *   const resolved = resolveBlockArgs('conv', args);
+ *   return new ConvBlock('conv', resolved, resolved.filters);
+ * });
+ * ```
+ * See examples/res2net.ts for a full residual block built on {@link residualFrame}.
  */
 export abstract class BaseBlock implements Block {
+  /** The prefix of the block's layer names. */
   readonly name: string;
+  /** The block's stride. */
   readonly stride: number;
+  /** The block's layers by name, made on the first `apply` and reused after. */
   protected readonly cache = new LayerCache();
+  /** The block's validated arguments. */
   protected readonly args: ResolvedBlockArgs;
+  /** The block type, e.g. `'bottleneck'`. */
+  readonly kind: string;
+  /** Channels of the block's output. */
+  readonly outChannels: number;
 
-  constructor(
-    readonly kind: string,
-    args: ResolvedBlockArgs,
-    readonly outChannels: number,
-  ) {
+  /**
+   * @param kind - the block type (as in {@link defineBlock})
+   * @param args - the resolved arguments ({@link resolveBlockArgs})
+   * @param outChannels - channels of the block's output: `args.filters × expansion`
+   */
+  constructor(kind: string, args: ResolvedBlockArgs, outChannels: number) {
+    this.kind = kind;
     this.args = args;
     this.name = args.name;
     this.stride = args.stride;
+    this.outChannels = outChannels;
   }
 
+  /** The layers created so far (empty before the first `apply`). */
   get layers(): tf.layers.Layer[] {
     return this.cache.all();
   }
@@ -218,5 +292,6 @@ export abstract class BaseBlock implements Block {
     return channels;
   }
 
+  /** Applies the block to an NHWC symbolic tensor of known channels. */
   abstract apply(x: tf.SymbolicTensor): tf.SymbolicTensor;
 }

@@ -2,20 +2,43 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerCache } from './layer-cache.js';
 import type { StyleSpec } from './style.js';
 import { convKernelInit, type WeightInit } from './init.js';
-import { dropPath, groupedConv2d, type DropPath } from '../layers/index.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- DropPath and GroupedConv2D are imported for the TSDoc {@link}s
+import { dropPath, groupedConv2d, type DropPath, type GroupedConv2D } from '../layers/index.js';
 
-/** What a convolution needs to know. @internal */
+/**
+ * Arguments of {@link conv}: a convolution unit, named and padded by the
+ * style of its {@link UnitContext}.
+ *
+ * @example
+ * ```ts
+ * const args: ConvArgs = { filters: 64, kernelSize: 3, stride: 2, conv: 'layer2.0.conv1' };
+ * ```
+ */
 export interface ConvArgs {
+  /** Output channels. */
   filters: number;
+  /** Kernel size (square). */
   kernelSize: number;
+  /**
+   * Stride.
+   * @defaultValue 1
+   */
   stride?: number;
+  /**
+   * Dilation.
+   * @defaultValue 1
+   */
   dilation?: number;
   /**
    * Groups of a grouped convolution (ResNeXt's cardinality); a
    * `GroupedConv2D` layer when above 1.
+   * @defaultValue 1
    */
   groups?: number;
-  /** Whether the conv has a bias; by default the style's rule (Keras yes, PyTorch no). */
+  /**
+   * Whether the conv has a bias.
+   * @defaultValue the style's rule (`StyleSpec.convBias`: Keras yes, PyTorch no)
+   */
   bias?: boolean;
   /** Name of the convolution layer. */
   conv: string;
@@ -24,24 +47,54 @@ export interface ConvArgs {
    * `spec.pad(conv)`) before a `'valid'` conv whatever the style and stride,
    * as the ResNet stems and timm's pre-activation blocks do; by default the
    * style's padding rule applies.
+   * @defaultValue the style's rule
    */
   padding?: 'explicit';
 }
 
-/** What a conv → BN (→ ReLU) unit needs to know. @internal */
+/**
+ * Arguments of {@link convBn}: a convolution, its BatchNormalization and an
+ * optional ReLU, each named.
+ *
+ * @example
+ * ```ts
+ * const args: ConvBnArgs = { filters: 64, kernelSize: 1, conv: 'layer1.0.conv1', bn: 'layer1.0.bn1', act: 'layer1.0.act1' };
+ * ```
+ */
 export interface ConvBnArgs extends ConvArgs {
   /** Name of the BatchNormalization layer. */
   bn: string;
-  /** Name of the ReLU after the BN; none when omitted. */
+  /**
+   * Name of the ReLU after the BN.
+   * @defaultValue no ReLU
+   */
   act?: string;
-  /** Initialise the BN scale (gamma) to zero (zero-init of a block's last BN). */
+  /**
+   * Initialise the BN scale (gamma) to zero (zero-init of a block's last BN).
+   * @defaultValue false
+   */
   zeroGamma?: boolean;
 }
 
-/** Style, initialisation and layer cache shared by the units of one block. @internal */
+/**
+ * What the units of one block share: the style's build and naming rules,
+ * the weight initialisation, and the block's {@link LayerCache} (so applying
+ * the block again reuses its layers).
+ *
+ * @example
+ * ```ts
+ * // In a BaseBlock subclass:
+ * const ctx: UnitContext = { spec: this.args.spec, init: this.args.init, cache: this.cache };
+ * // Standalone:
+ * const ctx2: UnitContext = { spec: styleSpec('torchvision'), init: 'default', cache: new LayerCache() };
+ * ```
+ */
 export interface UnitContext {
+  /** The style's build and naming rules. */
   readonly spec: StyleSpec;
+  /** Weight initialisation. */
   readonly init: WeightInit;
+  /** The layers of the block, by name. */
   readonly cache: LayerCache;
 }
 
@@ -50,8 +103,16 @@ export interface UnitContext {
  * padding is PyTorch's symmetric `dilation·(k−1)/2`: `'same'` where tfjs pads
  * symmetrically (stride 1, odd kernel), an explicit `ZeroPadding2D` before a
  * `'valid'` conv otherwise. In Keras style it is Keras's `'same'`. With
- * `padding: 'explicit'` the `ZeroPadding2D` is always used.
- * @internal
+ * `padding: 'explicit'` the `ZeroPadding2D` is always used. A `groups`
+ * above 1 gives a {@link GroupedConv2D}. Kernel initialisation follows the
+ * style and `ctx.init`.
+ *
+ * @example
+ * ```ts
+ * const ctx: UnitContext = { spec: styleSpec('torchvision'), init: 'default', cache: new LayerCache() };
+ * const x = tf.input({ shape: [56, 56, 64] });
+ * const y = conv(x, { filters: 128, kernelSize: 3, stride: 2, conv: 'layer2.0.conv1' }, ctx); // pads 1 (layer2.0.conv1_pad), then a 'valid' conv
+ * ```
  */
 export function conv(x: tf.SymbolicTensor, a: ConvArgs, ctx: UnitContext): tf.SymbolicTensor {
   const stride = a.stride ?? 1;
@@ -84,7 +145,15 @@ export function conv(x: tf.SymbolicTensor, a: ConvArgs, ctx: UnitContext): tf.Sy
   return layer.apply(input) as tf.SymbolicTensor;
 }
 
-/** A BatchNormalization over channels with the style's epsilon and momentum. @internal */
+/**
+ * A BatchNormalization over channels named `name`, with the style's epsilon
+ * and momentum (PyTorch's 1e-5 and 0.1, Keras ResNet's 1.001e-5 and 0.99).
+ *
+ * @example
+ * ```ts
+ * const y = batchNorm(conv(x, { filters: 64, kernelSize: 1, conv: 'b.conv1' }, ctx), 'b.bn1', ctx);
+ * ```
+ */
 export function batchNorm(
   x: tf.SymbolicTensor,
   name: string,
@@ -103,36 +172,60 @@ export function batchNorm(
   return layer.apply(x) as tf.SymbolicTensor;
 }
 
-/** A named ReLU layer. @internal */
+/**
+ * A ReLU layer named `name`.
+ *
+ * @example
+ * ```ts
+ * const y = relu(batchNorm(x, 'b.bn1', ctx), 'b.act1', ctx);
+ * ```
+ */
 export function relu(x: tf.SymbolicTensor, name: string, ctx: UnitContext): tf.SymbolicTensor {
   return ctx.cache
     .get(name, () => tf.layers.activation({ activation: 'relu', name }))
     .apply(x) as tf.SymbolicTensor;
 }
 
-/** conv → BN → ReLU (the ReLU only when `a.act` names it). @internal */
+/**
+ * conv → BN → ReLU (the ReLU only when `a.act` names it): the unit most
+ * residual blocks are made of.
+ *
+ * @example
+ * ```ts
+ * const y = convBn(x, { filters: 64, kernelSize: 3, conv: 'layer1.0.conv2', bn: 'layer1.0.bn2', act: 'layer1.0.act2' }, ctx);
+ * ```
+ */
 export function convBn(x: tf.SymbolicTensor, a: ConvBnArgs, ctx: UnitContext): tf.SymbolicTensor {
   const y = batchNorm(conv(x, a, ctx), a.bn, ctx, a.zeroGamma);
   return a.act === undefined ? y : relu(y, a.act, ctx);
 }
 
-/** The residual addition followed by the output ReLU. @internal */
+/**
+ * The residual addition `shortcut + residual` (an `Add` named `names.add`)
+ * followed by the output ReLU (named `names.out`).
+ *
+ * @example
+ * ```ts
+ * const y = addRelu(branch, shortcut, { add: 'layer1.0.add', out: 'layer1.0.act3' }, ctx);
+ * ```
+ */
 export function addRelu(
   residual: tf.SymbolicTensor,
   shortcut: tf.SymbolicTensor,
-  addName: string,
-  outName: string,
+  names: { readonly add: string; readonly out: string },
   ctx: UnitContext,
 ): tf.SymbolicTensor {
-  const sum = ctx.cache
-    .get(addName, () => tf.layers.add({ name: addName }))
-    .apply([shortcut, residual]) as tf.SymbolicTensor;
-  return relu(sum, outName, ctx);
+  return relu(add(residual, shortcut, names.add, ctx), names.out, ctx);
 }
 
 /**
- * The residual addition `shortcut + residual` as a named `Add` layer, with no
- * activation after it (pre-activation blocks). @internal
+ * The residual addition `shortcut + residual` as an `Add` layer named
+ * `name`, with no activation after it (pre-activation blocks).
+ *
+ * @example
+ * ```ts
+ * const y = add(branch, shortcut, 'stages.0.blocks.0.add', ctx);
+ * ```
  */
 export function add(
   residual: tf.SymbolicTensor,
@@ -144,57 +237,17 @@ export function add(
 }
 
 /**
- * The stem's 3×3 stride-2 max pooling with padding 1 (`pad`, then `pool`).
- * Zero padding stands in for PyTorch's −∞ because the input is a ReLU's
- * output (≥ 0) and every window keeps a real element.
- * @internal
- */
-export function stemMaxPool(x: tf.SymbolicTensor, pad: string, pool: string, ctx: UnitContext): tf.SymbolicTensor {
-  const padded = ctx.cache.get(pad, () => tf.layers.zeroPadding2d({ padding: 1, name: pad })).apply(x) as tf.SymbolicTensor;
-  return ctx.cache
-    .get(pool, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: pool }))
-    .apply(padded) as tf.SymbolicTensor;
-}
-
-/**
  * The residual branch `y` through the block's stochastic depth (a
- * {@link DropPath} named by the style) when `rate` > 0; `y` itself otherwise.
- * @internal
+ * {@link DropPath} named by the style, `<block>.drop_path`) when `rate` > 0;
+ * `y` itself otherwise.
+ *
+ * @example
+ * ```ts
+ * const y = dropPathIf(branch, this.args.dropPathRate, this.args.name, ctx);
+ * ```
  */
 export function dropPathIf(y: tf.SymbolicTensor, rate: number, block: string, ctx: UnitContext): tf.SymbolicTensor {
   if (rate <= 0) return y;
   const name = ctx.spec.dropPath(block);
   return ctx.cache.get(name, () => dropPath({ rate, name })).apply(y) as tf.SymbolicTensor;
-}
-
-/**
- * The pooling of ResNet-D's average-pool shortcut (timm's `DownsampleAvg`
- * pool), named `name`; the input itself for stride 1 without dilation.
- * tfjs `'same'` 2×2 average pooling pads only at the bottom/right and leaves
- * the padding out of the average — exactly PyTorch's `AvgPool2d(2, s,
- * ceil_mode=True, count_include_pad=False)`. In a dilated stage timm uses
- * `AvgPool2dSame(2, 1)`: zero padding at the bottom/right (`<name>_pad`
- * in torchvision style) that *is* averaged.
- * @internal
- */
-export function avgPoolDown(
-  x: tf.SymbolicTensor,
-  stride: number,
-  dilation: number,
-  name: string,
-  ctx: UnitContext,
-): tf.SymbolicTensor {
-  const { spec, cache } = ctx;
-  if (stride === 1 && dilation === 1) return x;
-  if (dilation === 1) {
-    return cache
-      .get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: stride, padding: 'same', name }))
-      .apply(x) as tf.SymbolicTensor;
-  }
-  const padded = cache
-    .get(spec.pad(name), () => tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: spec.pad(name) }))
-    .apply(x) as tf.SymbolicTensor;
-  return cache
-    .get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'valid', name }))
-    .apply(padded) as tf.SymbolicTensor;
 }

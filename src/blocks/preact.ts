@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { BaseBlock, defineBlock, resolveBlockArgs, type BlockArgs, type ResolvedBlockArgs } from './block.js';
-import { add, avgPoolDown, batchNorm, conv, dropPathIf, relu, type UnitContext } from './conv-bn.js';
-import type { StyleSpec } from './style.js';
+import { add, batchNorm, conv, dropPathIf, relu, type UnitContext } from './conv-bn.js';
+import { avgPoolDown } from './shortcut.js';
+import { styleNames, type StyleSpec } from './style.js';
+import type { PreactNames } from './naming/names.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { checkBoolean, checkOneOf, describe } from '../validate.js';
 
@@ -85,56 +87,14 @@ export const PREACT_BLOCK_DEFAULTS = {
 } as const;
 
 /**
- * The layer names of a pre-activation block in a style. In torchvision style
- * they are timm's `ResNetV2` module paths (BatchNormAct2d: `norm1` is the BN,
- * `norm1.act` its ReLU); in Keras style those of `keras.applications`
- * ResNetV2.
+ * The layer names of a pre-activation block in a style (its naming table's
+ * `preact`). In torchvision style they are timm's `ResNetV2` module paths
+ * (BatchNormAct2d: `norm1` is the BN, `norm1.act` its ReLU); in Keras style
+ * those of `keras.applications` ResNetV2.
  * @internal
  */
-export interface PreactNames {
-  /** The pre-activation BN and ReLU. */
-  preactBn(block: string): string;
-  preactAct(block: string): string;
-  /** The BN and ReLU after convolution `i` (1-based). */
-  bn(block: string, i: number): string;
-  act(block: string, i: number): string;
-  /** The shortcut's 1×1 convolution and the average pool before it. */
-  shortcutConv(block: string): string;
-  shortcutPool(block: string): string;
-  /** The 1×1 max pool subsampling an unprojected strided shortcut. */
-  subsample(block: string): string;
-  add(block: string): string;
-  /** Every 3×3 convolution is preceded by an explicit `ZeroPadding2D` (Keras's `_2_pad`). */
-  readonly explicitPad: boolean;
-}
-
-const TIMM_NAMES: PreactNames = {
-  preactBn: (b) => `${b}.norm1`,
-  preactAct: (b) => `${b}.norm1.act`,
-  bn: (b, i) => `${b}.norm${i + 1}`,
-  act: (b, i) => `${b}.norm${i + 1}.act`,
-  shortcutConv: (b) => `${b}.downsample.conv`,
-  shortcutPool: (b) => `${b}.downsample.pool`,
-  subsample: (b) => `${b}.downsample.pool`,
-  add: (b) => `${b}.add`,
-  explicitPad: false,
-};
-
-const KERAS_NAMES: PreactNames = {
-  preactBn: (b) => `${b}_preact_bn`,
-  preactAct: (b) => `${b}_preact_relu`,
-  bn: (b, i) => `${b}_${i}_bn`,
-  act: (b, i) => `${b}_${i}_relu`,
-  shortcutConv: (b) => `${b}_0_conv`,
-  shortcutPool: (b) => `${b}_0_pool`,
-  subsample: (b) => `${b}_0_pool`,
-  add: (b) => `${b}_out`,
-  explicitPad: true,
-};
-
-/** The pre-activation layer names of a style. @internal */
 export function preactNames(spec: StyleSpec): PreactNames {
-  return spec.name === 'keras' ? KERAS_NAMES : TIMM_NAMES;
+  return styleNames(spec.name).preact;
 }
 
 /** One convolution of a block's residual branch. */
@@ -153,14 +113,13 @@ interface PreactOwn {
 }
 
 class PreactBlock extends BaseBlock {
-  constructor(
-    private readonly own: PreactOwn,
-    private readonly branch: readonly BranchConv[],
-    kind: string,
-    args: ResolvedBlockArgs,
-    outChannels: number,
-  ) {
+  private readonly own: PreactOwn;
+  private readonly branch: readonly BranchConv[];
+
+  constructor(kind: string, args: ResolvedBlockArgs, outChannels: number, parts: { own: PreactOwn; branch: readonly BranchConv[] }) {
     super(kind, args, outChannels);
+    this.own = parts.own;
+    this.branch = parts.branch;
   }
 
   apply(x: tf.SymbolicTensor): tf.SymbolicTensor {
@@ -182,7 +141,7 @@ class PreactBlock extends BaseBlock {
     // creates `_0_conv` before `_1_conv`.
     let shortcut = x;
     if (projection) {
-      const pooled = this.own.shortcut === 'avgPool' ? avgPoolDown(preact, stride, dilation, n.shortcutPool(name), ctx) : preact;
+      const pooled = this.own.shortcut === 'avgPool' ? avgPoolDown(preact, { stride, dilation, name: n.shortcutPool(name) }, ctx) : preact;
       const convStride = this.own.shortcut === 'avgPool' ? 1 : stride;
       shortcut = conv(pooled, { filters: out, kernelSize: 1, stride: convStride, conv: n.shortcutConv(name) }, ctx);
     } else if (stride > 1) {
@@ -199,7 +158,8 @@ class PreactBlock extends BaseBlock {
       const i = k + 1;
       const last = i === this.branch.length;
       const convCtx = last && this.own.zeroInitLast ? { ...ctx, init: 'zeros' as const } : ctx;
-      const padding = n.explicitPad ? ('explicit' as const) : undefined;
+      // Keras pads every 3×3 explicitly (its `_2_pad`), PyTorch symmetrically.
+      const padding = spec.name === 'keras' ? ('explicit' as const) : undefined;
       y = conv(y, { ...c, padding, bias: last ? spec.convBias : false, conv: spec.conv(name, i) }, convCtx);
       if (!last) y = relu(batchNorm(y, n.bn(name, i), ctx), n.act(name, i), ctx);
     });
@@ -261,17 +221,14 @@ export const preactBottleneckBlock = defineBlock('preact_bottleneck', PREACT_BOT
   const own = resolveOwn(args, `preact_bottleneck block "${resolved.name}"`);
   const { filters, stride, firstDilation } = resolved;
   const out = filters * PREACT_BOTTLENECK_EXPANSION;
-  return new PreactBlock(
+  return new PreactBlock('preact_bottleneck', resolved, out, {
     own,
-    [
+    branch: [
       { filters, kernelSize: 1, stride: 1, dilation: 1 },
       { filters, kernelSize: 3, stride, dilation: firstDilation },
       { filters: out, kernelSize: 1, stride: 1, dilation: 1 },
     ],
-    'preact_bottleneck',
-    resolved,
-    out,
-  );
+  });
 });
 
 /**
@@ -290,14 +247,11 @@ export const preactBasicBlock = defineBlock('preact_basic', 1, (args: PreactBloc
   const resolved = resolveBlockArgs('preact_basic', args);
   const own = resolveOwn(args, `preact_basic block "${resolved.name}"`);
   const { filters, stride, dilation, firstDilation } = resolved;
-  return new PreactBlock(
+  return new PreactBlock('preact_basic', resolved, filters, {
     own,
-    [
+    branch: [
       { filters, kernelSize: 3, stride, dilation: firstDilation },
       { filters, kernelSize: 3, stride: 1, dilation },
     ],
-    'preact_basic',
-    resolved,
-    filters,
-  );
+  });
 });

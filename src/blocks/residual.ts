@@ -53,14 +53,36 @@ export const RESIDUAL_BLOCK_DEFAULTS = {
   shortcut: 'projection',
 } as const;
 
-/** The resolved parts of a residual block outside its convolutions. @internal */
+/**
+ * The validated {@link ResidualBlockArgs} fields of a block, from
+ * {@link resolveResidual}: what {@link residualFrame} needs besides the
+ * block's common arguments.
+ *
+ * @example
+ * ```ts
+ * const residual: ResolvedResidual = resolveResidual({ filters: 64, attention: 'se' }, 'my block');
+ * residual.shortcut; // 'projection'
+ * ```
+ */
 export interface ResolvedResidual {
+  /** Initialise the block's last BN scale to zero. */
   readonly zeroInitLastBn: boolean;
+  /** The attention on the residual branch, if any. */
   readonly attention: BlockAttention | undefined;
+  /** The shortcut type. */
   readonly shortcut: ShortcutType;
 }
 
-/** Validates {@link ResidualBlockArgs}' own fields. @internal */
+/**
+ * Validates the fields of {@link ResidualBlockArgs} a residual block adds to
+ * {@link BlockArgs} (`zeroInitLastBn`, `attention`, `shortcut`), filling in
+ * their defaults; throws a {@link ConfigError} naming `where` and the field.
+ *
+ * @example
+ * ```ts
+ * const residual = resolveResidual(args, `my block "${name}"`);
+ * ```
+ */
 export function resolveResidual(args: ResidualBlockArgs, where: string): ResolvedResidual {
   const zero = checkBoolean(args.zeroInitLastBn ?? RESIDUAL_BLOCK_DEFAULTS.zeroInitLastBn, where, 'zeroInitLastBn');
   const attention = args.attention === 'se' ? squeezeExcite() : checkAttention(args.attention, where);
@@ -72,32 +94,65 @@ export function resolveResidual(args: ResidualBlockArgs, where: string): Resolve
 }
 
 /**
- * The common frame of a residual block: `main` builds the convolutions of the
- * residual branch (in Keras style after the shortcut, as Keras orders its
- * layers); then attention, drop-path, the shortcut, the addition and the
- * output ReLU (`<block>.act<convCount>`).
- * @internal
+ * What {@link residualFrame} wraps around a block's residual branch.
+ *
+ * @example
+ * ```ts
+ * const frame: ResidualFrameArgs = { inChannels: 64, outChannels: 256, convCount: 3, block: this.args, residual, main: (x) => x };
+ * ```
  */
-export function residualBlock(
-  x: tf.SymbolicTensor,
-  inChannels: number,
-  outChannels: number,
-  convCount: number,
-  args: ResolvedBlockArgs,
-  residual: ResolvedResidual,
-  ctx: UnitContext,
-  main: (x: tf.SymbolicTensor) => tf.SymbolicTensor,
-): tf.SymbolicTensor {
+export interface ResidualFrameArgs {
+  /** Channels of the block's input. */
+  readonly inChannels: number;
+  /** Channels of the block's output (the residual branch's and the shortcut's). */
+  readonly outChannels: number;
+  /**
+   * How many convolutions the residual branch has: the output ReLU is named
+   * after it (timm's `act<n>`: `act2` for a basic block, `act3` for a bottleneck).
+   */
+  readonly convCount: number;
+  /** The block's common arguments (name, stride, dilation, drop-path rate). */
+  readonly block: ResolvedBlockArgs;
+  /** The block's attention, shortcut type and last-BN zero-init. */
+  readonly residual: ResolvedResidual;
+  /** Builds the residual branch's convolutions from the block input; returns the branch output (after its last BN). */
+  readonly main: (x: tf.SymbolicTensor) => tf.SymbolicTensor;
+}
+
+/**
+ * The frame of a post-activation residual block — what every block of
+ * ResNet v1 shares around its convolutions: `main` (the residual branch),
+ * then the channel attention, the stochastic depth, the shortcut ({@link
+ * ShortcutType}: identity when the shape is kept, a projection or ResNet-D
+ * average-pool projection otherwise, or none for a plain block), the
+ * addition and the output ReLU, each named by the style. In Keras style the
+ * shortcut is built before `main`, as Keras orders its layers.
+ *
+ * @example
+ * ```ts
+ * // Inside a BaseBlock subclass's apply(x):
+ * const inChannels = this.inputChannels(x);
+ * const { spec, name } = this.args;
+ * const ctx = { spec, init: this.args.init, cache: this.cache };
+ * return residualFrame(x, {
+ *   inChannels, outChannels: this.outChannels, convCount: 1, block: this.args, residual,
+ *   main: (input) => convBn(input, { filters: this.outChannels, kernelSize: 3, conv: spec.conv(name, 1), bn: spec.bn(name, 1) }, ctx),
+ * }, ctx);
+ * ```
+ */
+export function residualFrame(x: tf.SymbolicTensor, frame: ResidualFrameArgs, ctx: UnitContext): tf.SymbolicTensor {
   const { spec } = ctx;
-  const { name, stride, dilation } = args;
+  const { inChannels, outChannels, convCount, residual } = frame;
+  const { name, stride, dilation } = frame.block;
   const type = residual.shortcut;
   const shortcut = (): tf.SymbolicTensor | undefined =>
     type === 'none' ? undefined : shortcutFor(x, { inChannels, outChannels, stride, dilation, block: name, type }, ctx);
   const early = spec.shortcutFirst ? shortcut() : undefined;
-  let y = main(x);
+  let y = frame.main(x);
   if (residual.attention !== undefined) y = applyAttention(y, residual.attention, name, ctx);
-  y = dropPathIf(y, args.dropPathRate, name, ctx);
+  y = dropPathIf(y, frame.block.dropPathRate, name, ctx);
   const side = early ?? shortcut();
   // A plain block (shortcut 'none') ends in its ReLU, with no addition.
-  return side === undefined ? relu(y, spec.out(name, convCount), ctx) : addRelu(y, side, spec.add(name), spec.out(name, convCount), ctx);
+  const out = spec.out(name, convCount);
+  return side === undefined ? relu(y, out, ctx) : addRelu(y, side, { add: spec.add(name), out }, ctx);
 }

@@ -1,6 +1,6 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { BaseBlock, resolveBlockArgs, type Block, type BlockArgs } from './block.js';
-import { avgPoolDown, batchNorm, conv, type UnitContext } from './conv-bn.js';
+import { batchNorm, conv, type UnitContext } from './conv-bn.js';
 import { shortcutPadChannels } from '../layers/index.js';
 import { channelsOf } from '../validate.js';
 
@@ -27,9 +27,7 @@ export interface ProjectionShortcutArgs extends Omit<BlockArgs, 'dilation'> {
 /** 1×1 strided conv → BN: the projection ("option B") shortcut. @internal */
 export function projection(
   x: tf.SymbolicTensor,
-  filters: number,
-  stride: number,
-  name: string,
+  { filters, stride, name }: { readonly filters: number; readonly stride: number; readonly name: string },
   ctx: UnitContext,
 ): tf.SymbolicTensor {
   const y = conv(x, { filters, kernelSize: 1, stride, conv: ctx.spec.shortcutConv(name) }, ctx);
@@ -87,14 +85,11 @@ export interface ShortcutArgs {
  */
 export function avgDown(
   x: tf.SymbolicTensor,
-  filters: number,
-  stride: number,
-  dilation: number,
-  name: string,
+  { filters, stride, dilation, name }: { readonly filters: number; readonly stride: number; readonly dilation: number; readonly name: string },
   ctx: UnitContext,
 ): tf.SymbolicTensor {
   const { spec } = ctx;
-  const y = avgPoolDown(x, stride, dilation, spec.avgDownPool(name), ctx);
+  const y = avgPoolDown(x, { stride, dilation, name: spec.avgDownPool(name) }, ctx);
   const z = conv(y, { filters, kernelSize: 1, conv: spec.avgDownConv(name) }, ctx);
   return batchNorm(z, spec.avgDownBn(name), ctx);
 }
@@ -109,13 +104,13 @@ export function shortcutFor(x: tf.SymbolicTensor, a: ShortcutArgs, ctx: UnitCont
   const name = ctx.spec.shortcut(a.block);
   switch (a.type) {
     case 'avgPool':
-      return avgDown(x, a.outChannels, a.stride, a.dilation, name, ctx);
+      return avgDown(x, { filters: a.outChannels, stride: a.stride, dilation: a.dilation, name }, ctx);
     case 'padChannels':
       return ctx.cache
         .get(name, () => shortcutPadChannels({ filters: a.outChannels, strides: a.stride, name }))
         .apply(x) as tf.SymbolicTensor;
     default:
-      return projection(x, a.outChannels, a.stride, name, ctx);
+      return projection(x, { filters: a.outChannels, stride: a.stride, name }, ctx);
   }
 }
 
@@ -123,7 +118,7 @@ class ProjectionShortcut extends BaseBlock {
   apply(x: tf.SymbolicTensor): tf.SymbolicTensor {
     channelsOf(x, `projection shortcut "${this.name}"`);
     const ctx = { spec: this.args.spec, init: this.args.init, cache: this.cache };
-    return projection(x, this.outChannels, this.stride, this.name, ctx);
+    return projection(x, { filters: this.outChannels, stride: this.stride, name: this.name }, ctx);
   }
 }
 
@@ -142,4 +137,35 @@ class ProjectionShortcut extends BaseBlock {
 export function projectionShortcut(args: ProjectionShortcutArgs): Block {
   const resolved = resolveBlockArgs('projection', { ...args, name: args.name });
   return new ProjectionShortcut('projection', resolved, resolved.filters);
+}
+
+/**
+ * The pooling of ResNet-D's average-pool shortcut (timm's `DownsampleAvg`
+ * pool), named `name`; the input itself for stride 1 without dilation.
+ * tfjs `'same'` 2×2 average pooling pads only at the bottom/right and leaves
+ * the padding out of the average — exactly PyTorch's `AvgPool2d(2, s,
+ * ceil_mode=True, count_include_pad=False)`. In a dilated stage timm uses
+ * `AvgPool2dSame(2, 1)`: zero padding at the bottom/right (`<name>_pad`
+ * in torchvision style) that *is* averaged.
+ * @internal
+ */
+export function avgPoolDown(
+  x: tf.SymbolicTensor,
+  pool: { readonly stride: number; readonly dilation: number; readonly name: string },
+  ctx: UnitContext,
+): tf.SymbolicTensor {
+  const { spec, cache } = ctx;
+  const { stride, dilation, name } = pool;
+  if (stride === 1 && dilation === 1) return x;
+  if (dilation === 1) {
+    return cache
+      .get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: stride, padding: 'same', name }))
+      .apply(x) as tf.SymbolicTensor;
+  }
+  const padded = cache
+    .get(spec.pad(name), () => tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: spec.pad(name) }))
+    .apply(x) as tf.SymbolicTensor;
+  return cache
+    .get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'valid', name }))
+    .apply(padded) as tf.SymbolicTensor;
 }

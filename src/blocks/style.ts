@@ -1,3 +1,7 @@
+import type { LayerNames, StyleNames } from './naming/names.js';
+import { TORCHVISION_NAMES } from './naming/torchvision.js';
+import { KERAS_NAMES } from './naming/keras.js';
+
 /**
  * How a network is built and named: `'torchvision'` (ResNet v1.5 as torchvision
  * and timm build it, layers named by their PyTorch module path) or `'keras'`
@@ -23,10 +27,19 @@ export const DEFAULT_STYLE: ResNetStyle = 'torchvision';
  * The names of the layers of one residual block (given its prefix), of the
  * stem and of the head, in a style. Layer names are how weights are matched:
  * torchvision-style names are PyTorch module paths (`layer1.0.conv1`), so a
- * state-dict key is `<layer name>.<parameter>`.
- * @internal
+ * state-dict key is `<layer name>.<parameter>`. A new block type names its
+ * layers through it (`spec.conv(name, 1)`, `spec.sub(name, 'convs')`), so it
+ * follows the style chosen for the network.
+ *
+ * @example
+ * ```ts
+ * const spec = styleSpec('torchvision');
+ * spec.conv('layer1.0', 2); // 'layer1.0.conv2'
+ * styleSpec('keras').conv('conv2_block1', 2); // 'conv2_block1_2_conv'
+ * ```
  */
-export interface StyleSpec {
+export interface StyleSpec extends LayerNames {
+  /** The style. */
   readonly name: ResNetStyle;
   /** Convolutions carry a bias (Keras) or not (torchvision: BN follows). */
   readonly convBias: boolean;
@@ -45,36 +58,6 @@ export interface StyleSpec {
   readonly shortcutFirst: boolean;
   /** Initializer of convolution kernels. */
   readonly convInit: 'kaimingFanOut' | 'glorotUniform';
-  stageName(index: number): string;
-  blockName(stage: string, index: number): string;
-  conv(block: string, i: number): string;
-  bn(block: string, i: number): string;
-  act(block: string, i: number): string;
-  pad(convName: string): string;
-  /** A sub-module name: `<prefix>.<part>` (torchvision) or `<prefix>_<part>` (Keras). */
-  sub(prefix: string, part: string): string;
-  /** The attention module (SE, ECA, …) of a block: timm's `<block>.se`. */
-  attention(block: string): string;
-  /** The stochastic-depth layer of a block: timm's `<block>.drop_path`. */
-  dropPath(block: string): string;
-  shortcut(block: string): string;
-  shortcutConv(shortcut: string): string;
-  shortcutBn(shortcut: string): string;
-  /** ResNet-D average-pool shortcut: pool, conv, BN (timm's `downsample.0/.1/.2`). */
-  avgDownPool(shortcut: string): string;
-  avgDownConv(shortcut: string): string;
-  avgDownBn(shortcut: string): string;
-  add(block: string): string;
-  out(block: string, convCount: number): string;
-  readonly stem: { conv: string; bn: string; act: string; poolPad: string; pool: string };
-  /**
-   * The i-th module of a deep stem (timm's `conv1` Sequential: 0 conv, 1 BN,
-   * 2 ReLU, 3 conv, 4 BN, 5 ReLU, 6 conv), followed by `stem.bn` and `stem.act`.
-   */
-  deepStem(i: number): string;
-  readonly globalAvgPool: string;
-  readonly globalMaxPool: string;
-  readonly classifier: string;
 }
 
 const torchvision: StyleSpec = {
@@ -86,30 +69,7 @@ const torchvision: StyleSpec = {
   bottleneckStride: 'conv2',
   shortcutFirst: false,
   convInit: 'kaimingFanOut',
-  stageName: (i) => `layer${i + 1}`,
-  blockName: (stage, i) => `${stage}.${i}`,
-  conv: (b, i) => `${b}.conv${i}`,
-  bn: (b, i) => `${b}.bn${i}`,
-  act: (b, i) => `${b}.act${i}`,
-  pad: (conv) => `${conv}_pad`,
-  sub: (p, part) => `${p}.${part}`,
-  attention: (b) => `${b}.se`,
-  dropPath: (b) => `${b}.drop_path`,
-  shortcut: (b) => `${b}.downsample`,
-  shortcutConv: (s) => `${s}.0`,
-  shortcutBn: (s) => `${s}.1`,
-  // timm's downsample_avg keeps the indices when the pool is nn.Identity.
-  avgDownPool: (s) => `${s}.0`,
-  avgDownConv: (s) => `${s}.1`,
-  avgDownBn: (s) => `${s}.2`,
-  add: (b) => `${b}.add`,
-  // timm's names: the activation after the addition is act<number of convs>.
-  out: (b, n) => `${b}.act${n}`,
-  stem: { conv: 'conv1', bn: 'bn1', act: 'act1', poolPad: 'maxpool_pad', pool: 'maxpool' },
-  deepStem: (i) => `conv1.${i}`,
-  globalAvgPool: 'global_pool',
-  globalMaxPool: 'global_pool',
-  classifier: 'fc',
+  ...TORCHVISION_NAMES.resnet,
 };
 
 const keras: StyleSpec = {
@@ -121,33 +81,25 @@ const keras: StyleSpec = {
   bottleneckStride: 'conv1',
   shortcutFirst: true,
   convInit: 'glorotUniform',
-  stageName: (i) => `conv${i + 2}`,
-  blockName: (stage, i) => `${stage}_block${i + 1}`,
-  conv: (b, i) => `${b}_${i}_conv`,
-  bn: (b, i) => `${b}_${i}_bn`,
-  act: (b, i) => `${b}_${i}_relu`,
-  pad: (conv) => `${conv.replace(/_conv$/, '')}_pad`,
-  sub: (p, part) => `${p}_${part}`,
-  attention: (b) => `${b}_se`,
-  dropPath: (b) => `${b}_drop_path`,
-  shortcut: (b) => `${b}_0`,
-  shortcutConv: (s) => `${s}_conv`,
-  shortcutBn: (s) => `${s}_bn`,
-  avgDownPool: (s) => `${s}_pool`,
-  avgDownConv: (s) => `${s}_conv`,
-  avgDownBn: (s) => `${s}_bn`,
-  add: (b) => `${b}_add`,
-  out: (b) => `${b}_out`,
-  stem: { conv: 'conv1_conv', bn: 'conv1_bn', act: 'conv1_relu', poolPad: 'pool1_pad', pool: 'pool1_pool' },
-  deepStem: (i) => `conv1_${Math.floor(i / 3) + 1}_${['conv', 'bn', 'relu'][i % 3]}`,
-  globalAvgPool: 'avg_pool',
-  globalMaxPool: 'max_pool',
-  classifier: 'predictions',
+  ...KERAS_NAMES.resnet,
 };
 
 const SPECS: Record<ResNetStyle, StyleSpec> = { torchvision, keras };
+const NAMES: Record<ResNetStyle, StyleNames> = { torchvision: TORCHVISION_NAMES, keras: KERAS_NAMES };
 
-/** The build and naming rules of a style. @internal */
+/**
+ * The build and naming rules of a style.
+ *
+ * @example
+ * ```ts
+ * styleSpec('keras').epsilon; // 1.001e-5
+ * ```
+ */
 export function styleSpec(style: ResNetStyle): StyleSpec {
   return SPECS[style];
+}
+
+/** Every layer name of a style (its naming table: ./naming/torchvision.ts, ./naming/keras.ts). @internal */
+export function styleNames(style: ResNetStyle): StyleNames {
+  return NAMES[style];
 }

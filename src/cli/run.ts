@@ -1,3 +1,4 @@
+import { version as VERSION } from '../../package.json';
 import { ConfigError, TfjsResnetError } from '../errors.js';
 import { didYouMean } from '../models/nearest-names.js';
 import { commandHelp, parseCommandArgs, PROGRAM, type Command } from './command.js';
@@ -56,6 +57,10 @@ function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    'Options:',
+    '  -h, --help     show this help',
+    '  -v, --version  print the version',
+    '',
     `Run \`${PROGRAM} <command> --help\` for a command's options.`,
     '',
   ].join('\n');
@@ -82,7 +87,9 @@ function findCommand(name: string): Command {
  * --weights <file|url>`, `pretrained [filter]`, `download <tag>`, `cache
  * [ls|rm|dir]`, `convert <model> --weights <file.pth|file.safetensors> --out
  * <dir> [--optimize]`, `checkpoint <file.pth> [--out file.safetensors]`,
- * `bench <model>`, `gradients`, `models`; `--help` on each.
+ * `bench <model>`, `gradients`, `models`; `--help` on each. Without
+ * arguments, or with `-h`/`--help`, it prints the command list;
+ * `-v`/`--version` prints the package's version; both exit 0.
  *
  * @param argv - the arguments, e.g. `['summary', 'resnet50', '--json']`.
  * @param io - where to write; the process's streams by default.
@@ -101,10 +108,14 @@ export async function runCli(argv: readonly string[], io: CliIo = nodeCliIo()): 
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       const topic = first === 'help' ? rest[0] : undefined;
       io.stdout.write(topic === undefined ? mainHelp() : commandHelp(findCommand(topic)));
-      return first === undefined ? CLI_EXIT_CODES.usage : CLI_EXIT_CODES.ok;
+      return CLI_EXIT_CODES.ok;
+    }
+    if (first === '--version' || first === '-v') {
+      writeLine(io.stdout, VERSION);
+      return CLI_EXIT_CODES.ok;
     }
     if (first.startsWith('-')) {
-      throw new ConfigError(`${PROGRAM}: expected a command before options, got "${first}"; valid commands are ${COMMANDS.map((c) => c.name).join(', ')}`);
+      throw new ConfigError(`${PROGRAM}: expected a command before options, got "${first}"; valid commands are ${COMMANDS.map((c) => c.name).join(', ')}; valid options here are -h/--help and -v/--version`);
     }
     const command = findCommand(first);
     const { values, positionals } = parseCommandArgs(command, rest);

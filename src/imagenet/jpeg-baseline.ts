@@ -31,9 +31,8 @@ export interface JpegPlanes {
 }
 
 const ZIGZAG = Int32Array.from([
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35,
-  42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62,
-  63,
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22,
+  15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 ]);
 
 interface Huffman {
@@ -177,7 +176,18 @@ function decode(bytes: Uint8Array): JpegPlanes {
           const h = bytes[at + 1] >> 4;
           const v = bytes[at + 1] & 15;
           if (h < 1 || h > 4 || v < 1 || v > 4) throw new Error('bad sampling factors');
-          components.push({ id: bytes[at], h, v, tq: bytes[at + 2], blocksPerLine: 0, blocksPerColumn: 0, coefficients: new Int16Array(0), pred: 0, dc: undefined, ac: undefined });
+          components.push({
+            id: bytes[at],
+            h,
+            v,
+            tq: bytes[at + 2],
+            blocksPerLine: 0,
+            blocksPerColumn: 0,
+            coefficients: new Int16Array(0),
+            pred: 0,
+            dc: undefined,
+            ac: undefined,
+          });
         }
         hmax = Math.max(...components.map((c) => c.h));
         vmax = Math.max(...components.map((c) => c.v));
@@ -220,7 +230,7 @@ function decode(bytes: Uint8Array): JpegPlanes {
           if (c.dc === undefined || c.ac === undefined) throw new Error('a scan uses an undefined Huffman table');
           scan.push(c);
         }
-        pos = decodeScan(bytes, end, scan, width, height, hmax, vmax, restartInterval);
+        pos = decodeScan(bytes, end, scan, { width, height, hmax, vmax, restartInterval });
         continue;
       }
       default:
@@ -240,7 +250,7 @@ function decode(bytes: Uint8Array): JpegPlanes {
       for (let col = 0; col < c.blocksPerLine; col++) {
         const at = (row * c.blocksPerLine + col) * 64;
         for (let k = 0; k < 64; k++) block[k] = c.coefficients[at + k] * q[k];
-        idctIslow(block, workspace, data, row * 8 * stride + col * 8, stride);
+        idctIslow(block, workspace, { data, offset: row * 8 * stride + col * 8, stride });
       }
     }
     return {
@@ -257,16 +267,16 @@ function decode(bytes: Uint8Array): JpegPlanes {
 }
 
 /** Decodes one scan's entropy-coded data; returns the offset of the marker after it. */
-function decodeScan(
-  bytes: Uint8Array,
-  start: number,
-  scan: Component[],
-  width: number,
-  height: number,
-  hmax: number,
-  vmax: number,
-  restartInterval: number,
-): number {
+/** What a scan needs of the frame. */
+interface FrameLayout {
+  width: number;
+  height: number;
+  hmax: number;
+  vmax: number;
+  restartInterval: number;
+}
+
+function decodeScan(bytes: Uint8Array, start: number, scan: Component[], { width, height, hmax, vmax, restartInterval }: FrameLayout): number {
   let pos = start;
   let bitBuffer = 0;
   let bitCount = 0;
@@ -305,7 +315,7 @@ function decodeScan(
     const diff = t === 0 ? 0 : extend(receive(t), t);
     c.pred += diff;
     out[at] = c.pred;
-    for (let k = 1; k < 64; ) {
+    for (let k = 1; k < 64;) {
       const rs = decodeHuffman(c.ac!);
       const r = rs >> 4;
       const s = rs & 15;
@@ -400,7 +410,7 @@ function rangeLimit(x: number): number {
 }
 
 /** `jpeg_idct_islow` on dequantized coefficients (natural order) into 8×8 samples at `out[offset]`. */
-function idctIslow(block: Int32Array, ws: Float64Array, out: Uint8Array, offset: number, stride: number): void {
+function idctIslow(block: Int32Array, ws: Float64Array, { data: out, offset, stride }: { data: Uint8Array; offset: number; stride: number }): void {
   // Pass 1: columns, into the workspace scaled by 2^PASS1_BITS.
   for (let c = 0; c < 8; c++) {
     const d0 = block[c];
@@ -416,7 +426,7 @@ function idctIslow(block: Int32Array, ws: Float64Array, out: Uint8Array, offset:
       for (let r = 0; r < 8; r++) ws[r * 8 + c] = dc;
       continue;
     }
-    const [o0, o1, o2, o3, o4, o5, o6, o7] = butterfly(d0, d1, d2, d3, d4, d5, d6, d7, CONST_BITS - PASS1_BITS);
+    const [o0, o1, o2, o3, o4, o5, o6, o7] = butterfly(block, c, 8, CONST_BITS - PASS1_BITS);
     ws[c] = o0;
     ws[8 + c] = o1;
     ws[16 + c] = o2;
@@ -436,13 +446,21 @@ function idctIslow(block: Int32Array, ws: Float64Array, out: Uint8Array, offset:
       for (let i = 0; i < 8; i++) out[at + i] = v;
       continue;
     }
-    const o = butterfly(ws[w], ws[w + 1], ws[w + 2], ws[w + 3], ws[w + 4], ws[w + 5], ws[w + 6], ws[w + 7], shift);
+    const o = butterfly(ws, w, 1, shift);
     for (let i = 0; i < 8; i++) out[at + i] = rangeLimit(o[i]);
   }
 }
 
-/** The 1-D islow butterfly of libjpeg, outputs descaled by 2^shift. */
-function butterfly(d0: number, d1: number, d2: number, d3: number, d4: number, d5: number, d6: number, d7: number, shift: number): number[] {
+/** The 1-D islow butterfly of libjpeg on `src[at + k·step]`, k = 0..7; outputs descaled by 2^shift. */
+function butterfly(src: ArrayLike<number>, at: number, step: number, shift: number): number[] {
+  const d0 = src[at];
+  const d1 = src[at + step];
+  const d2 = src[at + 2 * step];
+  const d3 = src[at + 3 * step];
+  const d4 = src[at + 4 * step];
+  const d5 = src[at + 5 * step];
+  const d6 = src[at + 6 * step];
+  const d7 = src[at + 7 * step];
   // Even part.
   let z1 = (d2 + d6) * F_0_541196100;
   const t2 = z1 + d6 * -F_1_847759065;

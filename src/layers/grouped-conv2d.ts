@@ -128,7 +128,10 @@ export interface GroupedConvOptions {
 }
 
 /** Output length of a convolution along one axis, as tfjs computes it. */
-function convOutputLength(n: number, k: number, padding: GroupedConv2DPadding, stride: number, dilation: number): number {
+function convOutputLength(
+  n: number,
+  { k, padding, stride, dilation }: { readonly k: number; readonly padding: GroupedConv2DPadding; readonly stride: number; readonly dilation: number },
+): number {
   if (padding === 'same') return Math.ceil(n / stride);
   return Math.ceil((n - (k - 1) * dilation) / stride);
 }
@@ -163,7 +166,10 @@ export function groupedConv2dOp(x: tf.Tensor4D, kernel: tf.Tensor4D, o: GroupedC
     const [kh, kw, groupIn, out] = kernel.shape;
     const groupOut = out / groups;
     const [n, h, w] = x.shape;
-    const pixels = n * convOutputLength(h, kh, padding, strides[0], dilations[0]) * convOutputLength(w, kw, padding, strides[1], dilations[1]);
+    const pixels =
+      n *
+      convOutputLength(h, { k: kh, padding, stride: strides[0], dilation: dilations[0] }) *
+      convOutputLength(w, { k: kw, padding, stride: strides[1], dilation: dilations[1] });
     let method = o.method ?? 'auto';
     if (method === 'auto') method = preferSplit(groups, groupIn, groupOut, pixels) ? 'split' : 'depthwise';
     if (method === 'split') {
@@ -310,7 +316,7 @@ export class GroupedConv2D extends tf.layers.Layer {
     if (n == null) return null;
     const k = this.kernelSize[axis];
     const d = this.dilationRate[axis];
-    const len = convOutputLength(n, k, this.padding, this.strides[axis], d);
+    const len = convOutputLength(n, { k, padding: this.padding, stride: this.strides[axis], dilation: d });
     if (len < 1) {
       throw new ShapeError(
         `${this.where()}: an input ${axis === 0 ? 'height' : 'width'} of ${n} is smaller than the ${k > 1 && d > 1 ? 'dilated ' : ''}kernel (${(k - 1) * d + 1}) with 'valid' padding; use a larger input or 'same' padding`,

@@ -17,7 +17,7 @@ interface StridedSliceAttrs {
  * Spreads `t` along `axis` to length `length`: element k goes to position
  * `start + k·step` (step ≥ 1), zeros everywhere else.
  */
-function spread(t: tf.Tensor, axis: number, start: number, step: number, length: number): tf.Tensor {
+function spread(t: tf.Tensor, axis: number, { start, step, length }: { readonly start: number; readonly step: number; readonly length: number }): tf.Tensor {
   const shape = t.shape as number[];
   const size = shape[axis];
   let s = t;
@@ -68,7 +68,7 @@ function stridedSliceGrad(dy: tf.Tensor, x: tf.Tensor, attrs: StridedSliceAttrs)
       g = tf.reverse(g, axis);
       start -= (sizes[axis] - 1) * -step;
     }
-    g = spread(g, axis, start, Math.abs(step), length);
+    g = spread(g, axis, { start, step: Math.abs(step), length });
   });
   return g;
 }

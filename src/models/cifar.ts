@@ -1,15 +1,13 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { basicBlock, type BasicBlockArgs } from '../blocks/basic.js';
 import { convBn, type UnitContext } from '../blocks/conv-bn.js';
 import { LayerCache } from '../blocks/layer-cache.js';
-import { styleSpec, type StyleSpec } from '../blocks/style.js';
+import { styleNames, styleSpec, type StyleSpec } from '../blocks/style.js';
 import { stage } from '../stages/stage.js';
-import { head } from './head.js';
-import { setModelInfo, type FeatureLevel } from './model-info.js';
+import { assembleNetwork } from './network.js';
 import type { ResNetOptions } from './options.js';
-import { resolveOptions } from './resnet.js';
-import { linearDropPathRates } from './stage-plan.js';
-import type { ModelCatalog } from './catalogs/define.js';
+import { resolveOptions } from './options.js';
+import { planStages } from './stage-plan.js';
 import { ConfigError } from '../errors.js';
 import { checkBoolean, describe } from '../validate.js';
 
@@ -71,9 +69,6 @@ export function cifarBlocks(depth: unknown, where: string): number {
   return (depth - 2) / 6;
 }
 
-/** torchvision style with the classifier named `linear`, as the common PyTorch implementation names it. */
-const PYTORCH_CIFAR: StyleSpec = { ...styleSpec('torchvision'), classifier: 'linear' };
-
 /**
  * A CIFAR-10 residual network of the original paper (He et al. 2015, §4.2):
  * a 3×3 convolution of 16 filters with BN and ReLU (no max pool), three
@@ -108,67 +103,37 @@ export function cifarResnet(depth: number, options: CifarResNetOptions = {}): tf
   checkBoolean(plain, `cifarResnet(${depth})`, 'plain');
   const o = resolveOptions({ ...CIFAR_DEFAULTS, name: `${plain ? 'plain' : 'resnet'}${depth}`, ...rest });
 
-  const spec = o.style === 'keras' ? styleSpec('keras') : PYTORCH_CIFAR;
+  // The style's names, with the CIFAR nets' own where they differ (the PyTorch classifier `linear`).
+  const spec: StyleSpec = { ...styleSpec(o.style), ...styleNames(o.style).cifar };
   const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
   const blockArgs: Partial<BasicBlockArgs> = { shortcut: plain ? 'none' : 'padChannels' };
   if (options.zeroInitLastBn !== undefined) blockArgs.zeroInitLastBn = o.zeroInitLastBn;
-  const dropPathRates = linearDropPathRates(CIFAR_WIDTHS.map(() => n), o.dropPathRate);
+  const plan = planStages({ layers: CIFAR_WIDTHS.map(() => n), strides: CIFAR_WIDTHS.map((_, i) => (i === 0 ? 1 : 2)), stemStride: 1, outputStride: o.outputStride, dropPathRate: o.dropPathRate });
 
-  const input = tf.input({ shape: o.inputShape, name: 'input' });
-  const width = CIFAR_WIDTHS[0];
-  const names = spec.stem;
-  let x = convBn(input, { filters: width, kernelSize: 3, conv: names.conv, bn: names.bn, act: names.act }, ctx);
-  const features: FeatureLevel[] = [{ name: 'act1', channels: width, reduction: 1, layer: names.act }];
-  let reduction = 1;
-  CIFAR_WIDTHS.forEach((filters, i) => {
-    const stride = i === 0 ? 1 : 2;
-    const st = stage({
+  // Every block is made (and so validated) before any layer is built.
+  const stages = plan.map((step, i) =>
+    stage({
       block: basicBlock,
-      filters,
+      filters: CIFAR_WIDTHS[i],
       blocks: n,
-      stride,
+      stride: step.stride,
       name: spec.stageName(i),
       style: o.style,
       init: o.init,
       blockArgs,
-      dropPathRates: o.dropPathRate > 0 ? dropPathRates[i] : undefined,
-    });
-    x = st.apply(x);
-    reduction *= stride;
-    features.push({ name: `layer${i + 1}`, channels: filters, reduction, layer: x.sourceLayer.name });
+      dropPathRates: o.dropPathRate > 0 ? step.blocks.map((b) => b.dropPathRate) : undefined,
+    }),
+  );
+  const width = CIFAR_WIDTHS[0];
+  const names = spec.stem;
+  return assembleNetwork({
+    model: o,
+    head: o,
+    ctx,
+    stem: (input) => {
+      const act = convBn(input, { filters: width, kernelSize: 3, conv: names.conv, bn: names.bn, act: names.act }, ctx);
+      return { output: act, feature: { name: 'act1', channels: width, reduction: 1, at: act } };
+    },
+    stages: stages.map((st, i) => ({ stage: st, feature: `layer${i + 1}`, reduction: plan[i].reduction })),
   });
-  const output = head(x, o, ctx);
-  const model = tf.model({ inputs: input, outputs: output, name: o.name });
-  setModelInfo(model, { style: o.style, features });
-  return model;
 }
-
-/** The registry entry of a paper CIFAR net. */
-const cifarModel = (depth: number, plain: boolean, trainableParams: number): ModelCatalog[string] => ({
-  source: 'paper',
-  description: `${plain ? 'Plain' : 'ResNet'}-${depth} for CIFAR-10 (He et al. 2015, §4.2)${plain ? ': no shortcuts' : ', option-A shortcuts'}`,
-  defaults: { inputShape: [...CIFAR_DEFAULTS.inputShape], classes: CIFAR_DEFAULTS.classes },
-  build: (options) => cifarResnet(depth, { ...options, plain }),
-  reference: { trainableParams },
-});
-
-/** Depth and trainable parameters of the paper's CIFAR-10 ResNets, derived from the architecture. */
-const CIFAR_PARAMS = [
-  [20, 269_722],
-  [32, 464_154],
-  [44, 658_586],
-  [56, 853_018],
-  [110, 1_727_962],
-] as const;
-
-/**
- * The CIFAR-10 nets of He et al. (2015), §4.2: `resnet20` … `resnet110` and
- * the plain counterparts `plain20` … `plain110`. Parameter counts derived
- * from the architecture (they match the paper's 0.27M … 1.7M).
- * @internal
- */
-export const CIFAR_MODELS: ModelCatalog = Object.fromEntries(
-  [false, true].flatMap((plain) =>
-    CIFAR_PARAMS.map(([depth, params]) => [`${plain ? 'plain' : 'resnet'}${depth}`, cifarModel(depth, plain, params)]),
-  ),
-);

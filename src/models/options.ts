@@ -1,4 +1,6 @@
-import type { ResNetStyle } from '../blocks/style.js';
+import { RESNET_STYLES, type ResNetStyle } from '../blocks/style.js';
+import { ConfigError } from '../errors.js';
+import { checkBoolean, checkInteger, checkOneOf, checkRate, describe } from '../validate.js';
 import type { WeightInit } from '../blocks/init.js';
 
 /**
@@ -102,3 +104,34 @@ export const DEFAULT_OPTIONS = {
   /** Default of {@link ResNetOptions.zeroInitLastBn}. */
   zeroInitLastBn: false,
 } as const satisfies Omit<Required<ResNetOptions>, 'name'>;
+
+/** Validates builder options and fills in their defaults; throws a {@link ConfigError}. @internal */
+export function resolveOptions(options: ResNetOptions) {
+  const where = `resnet "${options.name ?? 'resnet'}"`;
+  const o = { ...DEFAULT_OPTIONS, name: 'resnet', ...options };
+  if (typeof o.name !== 'string' || !/^[A-Za-z0-9][-A-Za-z0-9._/]*$/.test(o.name)) {
+    throw new ConfigError(
+      `${where}: name must be a string of letters, digits and - . _ / starting with a letter or digit (a valid tfjs name), got ${describe(o.name)}`,
+    );
+  }
+  const shape = o.inputShape;
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== 3 ||
+    !shape.every((d, i) => (d === null && i < 2) || (typeof d === 'number' && Number.isInteger(d) && d > 0))
+  ) {
+    throw new ConfigError(
+      `${where}: inputShape must be [height, width, channels] with positive integers (height and width may be null), got ${describe(shape)}`,
+    );
+  }
+  checkBoolean(o.includeTop, where, 'includeTop');
+  checkInteger(o.classes, where, 'classes');
+  checkOneOf(o.pooling, ['avg', 'max', null], where, 'pooling');
+  checkOneOf(o.classifierActivation, ['softmax', 'linear'], where, 'classifierActivation');
+  checkOneOf(o.style, RESNET_STYLES, where, 'style');
+  checkOneOf(o.init, ['default', 'zeros'], where, 'init');
+  checkOneOf(o.outputStride, [8, 16, 32], where, 'outputStride');
+  checkRate(o.dropPathRate, where, 'dropPathRate');
+  checkBoolean(o.zeroInitLastBn, where, 'zeroInitLastBn');
+  return o;
+}

@@ -1,17 +1,17 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { BlockArgs, BlockFactory } from '../blocks/block.js';
 import type { BottleneckBlockArgs } from '../blocks/bottleneck.js';
 import { resolveBlockFactory, type BlockKind } from '../blocks/kinds.js';
 import { LayerCache } from '../blocks/layer-cache.js';
-import { RESNET_STYLES, styleSpec } from '../blocks/style.js';
+import { styleSpec } from '../blocks/style.js';
 import { stage } from '../stages/stage.js';
-import { stem, type StemType } from './stem.js';
-import { linearDropPathRates, resolveStagePlan } from './stage-plan.js';
-import { head } from './head.js';
-import { DEFAULT_OPTIONS, type ResNetOptions } from './options.js';
-import { setModelInfo, type FeatureLevel } from './model-info.js';
+import type { StemType } from './stem.js';
+import { planStages, resolveStagePlan } from './stage-plan.js';
+import { assembleNetwork, stem } from './network.js';
+import { resolveOptions, type ResNetOptions } from './options.js';
+import { presetModel, type PresetWeightsOptions } from './preset-weights.js';
 import { ConfigError } from '../errors.js';
-import { checkBoolean, checkInteger, checkOneOf, checkRate, describe } from '../validate.js';
+import { checkOneOf, describe } from '../validate.js';
 
 /**
  * The depths of the ResNets of He et al. (2015), Table 1.
@@ -113,37 +113,6 @@ export function resnet(depthOrConfig: ResNetDepth | ResNetConfig, options: ResNe
   return buildResNet(depthOrConfig, options);
 }
 
-/** Validates builder options and fills in their defaults; throws a {@link ConfigError}. @internal */
-export function resolveOptions(options: ResNetOptions) {
-  const where = `resnet "${options.name ?? 'resnet'}"`;
-  const o = { ...DEFAULT_OPTIONS, name: 'resnet', ...options };
-  if (typeof o.name !== 'string' || !/^[A-Za-z0-9][-A-Za-z0-9._/]*$/.test(o.name)) {
-    throw new ConfigError(
-      `${where}: name must be a string of letters, digits and - . _ / starting with a letter or digit (a valid tfjs name), got ${describe(o.name)}`,
-    );
-  }
-  const shape = o.inputShape;
-  if (
-    !Array.isArray(shape) ||
-    shape.length !== 3 ||
-    !shape.every((d, i) => (d === null && i < 2) || (typeof d === 'number' && Number.isInteger(d) && d > 0))
-  ) {
-    throw new ConfigError(
-      `${where}: inputShape must be [height, width, channels] with positive integers (height and width may be null), got ${describe(shape)}`,
-    );
-  }
-  checkBoolean(o.includeTop, where, 'includeTop');
-  checkInteger(o.classes, where, 'classes');
-  checkOneOf(o.pooling, ['avg', 'max', null], where, 'pooling');
-  checkOneOf(o.classifierActivation, ['softmax', 'linear'], where, 'classifierActivation');
-  checkOneOf(o.style, RESNET_STYLES, where, 'style');
-  checkOneOf(o.init, ['default', 'zeros'], where, 'init');
-  checkOneOf(o.outputStride, [8, 16, 32], where, 'outputStride');
-  checkRate(o.dropPathRate, where, 'dropPathRate');
-  checkBoolean(o.zeroInitLastBn, where, 'zeroInitLastBn');
-  return o;
-}
-
 /**
  * The general builder behind {@link resnet} and every preset: stem, stages,
  * head. Validates the whole configuration before building anything.
@@ -154,91 +123,146 @@ export function buildResNet(config: ResNetConfig, options: ResNetOptions): tf.La
   const where = `resnet "${o.name}"`;
   const factory = resolveBlockFactory(config.block, where);
   const { layers, widths, strides, stemWidth, stemType } = resolveStagePlan(config, where, (i) => (i === 0 ? 1 : 2));
-  const n = layers.length;
-  const dilate = resolveDilation(config.replaceStrideWithDilation, options.outputStride, strides, where);
+  const dilate = resolveDilation(config.replaceStrideWithDilation, options.outputStride, { strides, layers }, where);
+  const plan = planStages({ layers, strides, stemStride: 4, outputStride: o.outputStride, dilate, dropPathRate: o.dropPathRate });
 
-  const dropPathRates = linearDropPathRates(layers, o.dropPathRate);
   const blockArgs: Record<string, unknown> = { ...config.blockArgs };
   if (options.zeroInitLastBn !== undefined) blockArgs.zeroInitLastBn = o.zeroInitLastBn;
 
   const spec = styleSpec(o.style);
-  const ctx = { spec, init: o.init, cache: new LayerCache() };
-  const input = tf.input({ shape: o.inputShape, name: 'input' });
-  const s = stem(input, { width: stemWidth, type: stemType }, ctx);
-  const features: FeatureLevel[] = [{ name: 'act1', channels: stemWidth, reduction: 2, layer: spec.stem.act }];
-  let x = s.pooled;
-  let reduction = 4;
-  let dilation = 1;
-  for (let i = 0; i < n; i++) {
-    const previousDilation = dilation;
-    let stride = strides[i];
-    if (dilate[i]) {
-      dilation *= stride;
-      stride = 1;
-    }
-    const st = stage({
+  // Every block is made (and so validated) before any layer is built.
+  const stages = plan.map((step, i) =>
+    stage({
       block: factory,
       filters: widths[i],
       blocks: layers[i],
-      stride,
-      dilation,
-      firstDilation: previousDilation,
+      stride: step.stride,
+      dilation: step.dilation,
+      firstDilation: step.dilationBefore,
       name: spec.stageName(i),
       style: o.style,
       init: o.init,
       blockArgs,
-      dropPathRates: o.dropPathRate > 0 ? dropPathRates[i] : undefined,
-    });
-    x = st.apply(x);
-    reduction *= stride;
-    features.push({
-      name: `layer${i + 1}`,
-      channels: st.outChannels,
-      reduction,
-      layer: x.sourceLayer.name,
-    });
-  }
-  const output = head(x, o, ctx);
-  const model = tf.model({ inputs: input, outputs: output, name: o.name });
-  setModelInfo(model, { style: o.style, features });
-  return model;
+      dropPathRates: o.dropPathRate > 0 ? step.blocks.map((b) => b.dropPathRate) : undefined,
+    }),
+  );
+  const ctx = { spec, init: o.init, cache: new LayerCache() };
+  return assembleNetwork({
+    model: o,
+    head: o,
+    ctx,
+    stem: (input) => {
+      const s = stem(input, { width: stemWidth, type: stemType }, ctx);
+      return { output: s.pooled, feature: { name: 'act1', channels: stemWidth, reduction: 2, at: s.act } };
+    },
+    stages: stages.map((st, i) => ({ stage: st, feature: `layer${i + 1}`, reduction: plan[i].reduction })),
+  });
 }
 
 /**
- * Per stage: whether its stride becomes dilation. From
- * `replaceStrideWithDilation` (stages after the first) or from the output
- * stride by timm's rule (a stage dilates once the stride so far, 4 after the
- * stem, has reached the output stride); the two must not disagree.
+ * Per stage, whether its stride becomes dilation when
+ * `replaceStrideWithDilation` (stages after the first) gives it; `undefined`
+ * leaves it to the output stride ({@link planStages}, timm's rule). Both
+ * given (`outputStride` other than 32) must agree.
  */
 function resolveDilation(
   replace: unknown,
-  outputStride: unknown,
-  strides: number[],
+  outputStride: ResNetOptions['outputStride'],
+  net: { strides: number[]; layers: number[] },
   where: string,
-): boolean[] {
-  const n = strides.length;
-  let fromReplace: boolean[] | undefined;
-  if (replace !== undefined) {
-    if (!Array.isArray(replace) || replace.length > n - 1 || !replace.every((d) => typeof d === 'boolean')) {
-      throw new ConfigError(
-        `${where}: replaceStrideWithDilation must be an array of at most ${n - 1} booleans (one per stage after the first), got ${describe(replace)}`,
-      );
-    }
-    fromReplace = strides.map((_, i) => i > 0 && replace[i - 1] === true);
+): boolean[] | undefined {
+  if (replace === undefined) return undefined;
+  const n = net.strides.length;
+  if (!Array.isArray(replace) || replace.length > n - 1 || !replace.every((d) => typeof d === 'boolean')) {
+    throw new ConfigError(
+      `${where}: replaceStrideWithDilation must be an array of at most ${n - 1} booleans (one per stage after the first), got ${describe(replace)}`,
+    );
   }
-  if (outputStride === undefined || outputStride === 32) {
-    return fromReplace ?? strides.map(() => false);
-  }
-  let netStride = 4;
-  const fromStride = strides.map((st) => {
-    if (netStride >= (outputStride as number)) return st !== 1;
-    netStride *= st;
-    return false;
-  });
-  if (fromReplace !== undefined && fromReplace.some((d, i) => d !== fromStride[i])) {
+  const fromReplace = net.strides.map((_, i) => i > 0 && replace[i - 1] === true);
+  if (outputStride === undefined || outputStride === 32) return fromReplace;
+  const byRule = planStages({ ...net, stemStride: 4, outputStride, dropPathRate: 0 });
+  const fromStride = byRule.map((step) => step.dilation !== step.dilationBefore);
+  if (fromReplace.some((d, i) => d !== fromStride[i])) {
     throw new ConfigError(
       `${where}: outputStride ${outputStride} and replaceStrideWithDilation ${describe(replace)} disagree; give one of them`,
     );
   }
-  return fromStride;
+  return fromReplace;
+}
+
+/**
+ * ResNet-18 (basic blocks, [2, 2, 2, 2]); 11,689,512 trainable parameters as torchvision's.
+ * With `weights` (torchvision's enum name, as `resnet18(weights='IMAGENET1K_V1')`
+ * there), every preset resolves to the model with those published weights
+ * loaded (see {@link createModel}'s `pretrained`).
+ *
+ * @example
+ * ```ts
+ * const model = resnet18({ classifierActivation: 'linear' });
+ * ```
+ */
+export function resnet18(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet18(options?: ResNetOptions): tf.LayersModel;
+export function resnet18(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return presetModel('resnet18', options, (o) => resnet(18, o));
+}
+
+/**
+ * ResNet-34 (basic blocks, [3, 4, 6, 3]); 21,797,672 trainable parameters as torchvision's.
+ *
+ * @example
+ * ```ts
+ * const backbone = resnet34({ includeTop: false, pooling: 'avg' });
+ * ```
+ */
+export function resnet34(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet34(options?: ResNetOptions): tf.LayersModel;
+export function resnet34(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return presetModel('resnet34', options, (o) => resnet(34, o));
+}
+
+/**
+ * ResNet-50 (bottleneck blocks, [3, 4, 6, 3]); 25,557,032 trainable parameters
+ * as torchvision's, `countParams()` 25,636,712 in Keras style as Keras's.
+ *
+ * @example
+ * ```ts
+ * import { resnet50 } from 'tfjs-resnet';
+ * const model = resnet50();
+ * const probs = model.predict(tf.zeros([1, 224, 224, 3])) as tf.Tensor;
+ * const trained = await resnet50({ weights: 'IMAGENET1K_V2' }); // torchvision's weights, downloaded once and cached
+ * ```
+ */
+export function resnet50(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet50(options?: ResNetOptions): tf.LayersModel;
+export function resnet50(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return presetModel('resnet50', options, (o) => resnet(50, o));
+}
+
+/**
+ * ResNet-101 (bottleneck blocks, [3, 4, 23, 3]); 44,549,160 trainable parameters as torchvision's.
+ *
+ * @example
+ * ```ts
+ * const model = resnet101({ style: 'keras' });
+ * ```
+ */
+export function resnet101(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet101(options?: ResNetOptions): tf.LayersModel;
+export function resnet101(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return presetModel('resnet101', options, (o) => resnet(101, o));
+}
+
+/**
+ * ResNet-152 (bottleneck blocks, [3, 8, 36, 3]); 60,192,808 trainable parameters as torchvision's.
+ *
+ * @example
+ * ```ts
+ * const model = resnet152({ init: 'zeros' }); // fast build, weights to be loaded
+ * ```
+ */
+export function resnet152(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet152(options?: ResNetOptions): tf.LayersModel;
+export function resnet152(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return presetModel('resnet152', options, (o) => resnet(152, o));
 }

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { BlockFactory } from '../blocks/block.js';
 import { resolveBlockFactory } from '../blocks/kinds.js';
-import { batchNorm, conv, relu, stemMaxPool, type UnitContext } from '../blocks/conv-bn.js';
+import { batchNorm, relu, type UnitContext } from '../blocks/conv-bn.js';
 import { LayerCache } from '../blocks/layer-cache.js';
 import {
   preactBasicBlock,
@@ -10,14 +10,13 @@ import {
   type PreactBlockArgs,
   type PreactShortcut,
 } from '../blocks/preact.js';
-import { styleSpec, type ResNetStyle, type StyleSpec } from '../blocks/style.js';
-import { head } from './head.js';
-import { setModelInfo, type FeatureLevel } from './model-info.js';
-import { resolveOptions } from './resnet.js';
-import type { ResNetOptions } from './options.js';
-import { deepStemWidths, type StemType } from './stem.js';
-import { linearDropPathRates, resolveStagePlan } from './stage-plan.js';
-import type { ModelCatalog } from './catalogs/define.js';
+import { styleNames, styleSpec, type ResNetStyle, type StyleSpec } from '../blocks/style.js';
+import type { ResNetV2Names } from '../blocks/naming/names.js';
+import { assembleNetwork, preactStem } from './network.js';
+import { resolveOptions, type ResNetOptions } from './options.js';
+import type { StemType } from './stem.js';
+import { planStages, resolveStagePlan } from './stage-plan.js';
+import { stage } from '../stages/stage.js';
 import { ConfigError } from '../errors.js';
 import { checkOneOf, describe } from '../validate.js';
 
@@ -92,107 +91,30 @@ export interface ResNetV2Config {
 }
 
 /**
- * The names and rules of a pre-activation network outside its blocks: timm's
- * `ResNetV2` module paths in torchvision style, `keras.applications`
- * ResNetV2's layer names in Keras style.
+ * The rules and names of a pre-activation network outside its blocks:
+ * timm's `ResNetV2` in torchvision style, `keras.applications` ResNetV2 in
+ * Keras style (names from the style's naming table, `resnetV2`).
  */
-interface V2Layout {
+interface V2Layout extends ResNetV2Names {
   /** The style's spec, with this family's stage, block and head names. */
   readonly spec: StyleSpec;
   /** Which block of a stage carries its stride. */
   readonly strideOn: 'first' | 'last';
-  stemConv(k: number | undefined): string;
-  stemBn(k: number): string;
-  stemAct(k: number): string;
-  /** The stem's max pool; `window` is timm's exact −∞-padded version. */
-  readonly pool: { pad: string; window: string; pool: string };
+  /** The stem's max pool is timm's exact −∞-padded one (Keras pads with zeros). */
   readonly exactPool: boolean;
-  readonly postBn: string;
-  readonly postAct: string;
-  /** Name of the i-th unprojected strided shortcut's 1×1 max pool. */
-  subsample(i: number): string;
 }
-
-const TIMM_LAYOUT: V2Layout = {
-  spec: {
-    ...styleSpec('torchvision'),
-    stageName: (i) => `stages.${i}`,
-    blockName: (s, j) => `${s}.blocks.${j}`,
-    globalAvgPool: 'head.global_pool',
-    globalMaxPool: 'head.global_pool',
-    classifier: 'head.fc',
-  },
-  strideOn: 'first',
-  stemConv: (k) => (k === undefined ? 'stem.conv' : `stem.conv${k}`),
-  stemBn: (k) => `stem.norm${k}`,
-  stemAct: (k) => `stem.norm${k}.act`,
-  pool: { pad: 'stem.pool_pad', window: 'stem.pool_window', pool: 'stem.pool' },
-  exactPool: true,
-  postBn: 'norm',
-  postAct: 'norm.act',
-  subsample: (i) => `subsample_${i}`,
-};
-
-const KERAS_LAYOUT: V2Layout = {
-  spec: styleSpec('keras'),
-  strideOn: 'last',
-  stemConv: (k) => (k === undefined ? 'conv1_conv' : `conv1_${k}_conv`),
-  stemBn: (k) => `conv1_${k}_bn`,
-  stemAct: (k) => `conv1_${k}_relu`,
-  pool: { pad: 'pool1_pad', window: 'pool1_window', pool: 'pool1_pool' },
-  exactPool: false,
-  postBn: 'post_bn',
-  postAct: 'post_relu',
-  // Keras auto-names them in a fresh session: max_pooling2d, max_pooling2d_1, …
-  subsample: (i) => (i === 0 ? 'max_pooling2d' : `max_pooling2d_${i}`),
-};
 
 function layoutOf(style: ResNetStyle): V2Layout {
-  return style === 'keras' ? KERAS_LAYOUT : TIMM_LAYOUT;
+  const names = styleNames(style).resnetV2;
+  const { stageName, blockName, globalAvgPool, globalMaxPool, classifier } = names;
+  return {
+    ...names,
+    spec: { ...styleSpec(style), stageName, blockName, globalAvgPool, globalMaxPool, classifier },
+    strideOn: style === 'keras' ? 'last' : 'first',
+    exactPool: style !== 'keras',
+  };
 }
 
-/**
- * The stem: convolution(s) with no BN after the last (pre-activation), then
- * 3×3 stride-2 max pooling with padding 1. timm pads the pool with −∞
- * (PyTorch's `MaxPool2d(3, 2, padding=1)` on a map that can be negative):
- * built exactly as a stride-1 `'same'` 3×3 max pool (tfjs leaves padding out
- * of a max) subsampled by a stride-2 1×1 pool. Keras pads with zeros
- * (`pool1_pad`), which this reproduces as Keras computes it.
- */
-function v2Stem(
-  x: tf.SymbolicTensor,
-  width: number,
-  type: StemType,
-  layout: V2Layout,
-  ctx: UnitContext,
-): { feature: tf.SymbolicTensor; pooled: tf.SymbolicTensor } {
-  const { cache } = ctx;
-  let y: tf.SymbolicTensor;
-  if (type === 'default') {
-    y = conv(x, { filters: width, kernelSize: 7, stride: 2, padding: 'explicit', conv: layout.stemConv(undefined) }, ctx);
-  } else {
-    const widths = deepStemWidths(type, width);
-    y = x;
-    widths.forEach((w, k) => {
-      const last = k === widths.length - 1;
-      y = conv(y, { filters: w, kernelSize: 3, stride: k === 0 ? 2 : 1, bias: last ? ctx.spec.convBias : false, conv: layout.stemConv(k + 1) }, ctx);
-      if (!last) y = relu(batchNorm(y, layout.stemBn(k + 1), ctx), layout.stemAct(k + 1), ctx);
-    });
-  }
-  const feature = y;
-  const { pad, window, pool } = layout.pool;
-  if (layout.exactPool) {
-    const windowMax = cache
-      .get(window, () => tf.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same', name: window }))
-      .apply(y) as tf.SymbolicTensor;
-    y = cache
-      .get(pool, () => tf.layers.maxPooling2d({ poolSize: 1, strides: 2, padding: 'valid', name: pool }))
-      .apply(windowMax) as tf.SymbolicTensor;
-  } else {
-    y = stemMaxPool(y, pad, pool, ctx);
-  }
-  return { feature, pooled: y };
-}
 
 /** Validated {@link ResNetV2Config}. */
 interface ResolvedV2Config {
@@ -253,65 +175,55 @@ export function resnetV2(config: ResNetV2Config, options: ResNetOptions = {}): t
   const layout = layoutOf(o.style);
   const c = resolveConfig(config, layout, where);
   const { spec } = layout;
-  const n = c.layers.length;
 
-  // Where strides become dilation (timm's output_stride rule), per stage:
-  // the dilation before and after the stage's strided block.
-  let netStride = 4;
-  let dilation = 1;
-  const plan = c.strides.map((s) => {
-    const before = dilation;
-    let stride = s;
-    if (netStride >= o.outputStride && s > 1) {
-      dilation *= s;
-      stride = 1;
-    } else {
-      netStride *= s;
-    }
-    return { stride, before, after: dilation };
-  });
-  const dropPathRates = linearDropPathRates(c.layers, o.dropPathRate);
+  const stridedBlock = layout.strideOn;
+  const plan = planStages({ layers: c.layers, strides: c.strides, stemStride: 4, outputStride: o.outputStride, dropPathRate: o.dropPathRate, stridedBlock });
 
-  const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
-  const input = tf.input({ shape: o.inputShape, name: 'input' });
-  const s = v2Stem(input, c.stemWidth, c.stemType, layout, ctx);
-  const stemName = s.feature.sourceLayer.name;
-  const features: FeatureLevel[] = [{ name: stemName, channels: c.stemWidth, reduction: 2, layer: stemName }];
-  let x = s.pooled;
-  let reduction = 4;
   let subsamples = 0;
-  for (let i = 0; i < n; i++) {
+  // Every block is made (and so validated) before any layer is built.
+  const stages = plan.map((step, i) => {
     const stageName = spec.stageName(i);
-    const { stride, before, after } = plan[i];
-    const strided = layout.strideOn === 'first' ? 0 : c.layers[i] - 1;
-    for (let j = 0; j < c.layers[i]; j++) {
-      const args: PreactBlockArgs = {
+    const strided = stridedBlock === 'first' ? 0 : c.layers[i] - 1;
+    return stage({
+      block: c.factory,
+      filters: c.widths[i],
+      blocks: c.layers[i],
+      stride: step.stride,
+      dilation: step.dilation,
+      firstDilation: step.dilationBefore,
+      stridedBlock,
+      name: stageName,
+      blockName: (j) => spec.blockName(stageName, j),
+      style: o.style,
+      init: o.init,
+      blockArgs: {
         ...config.blockArgs,
         ...(options.zeroInitLastBn !== undefined ? { zeroInitLast: o.zeroInitLastBn } : {}),
-        filters: c.widths[i],
-        stride: j === strided ? stride : 1,
-        firstDilation: j <= strided ? before : after,
-        dilation: j < strided ? before : after,
-        // timm projects in each stage's first block (the basic block only
-        // when the shape changes), Keras in each stack's first block.
-        projection: j === 0 ? (c.factory === preactBasicBlock && layout.strideOn === 'first' ? undefined : true) : false,
         shortcut: c.shortcut,
-        name: spec.blockName(stageName, j),
-        style: o.style,
-        init: o.init,
-        dropPathRate: dropPathRates[i][j],
-      };
-      if (j === strided && j !== 0 && stride > 1) args.subsampleName = layout.subsample(subsamples++);
-      x = c.factory(args).apply(x);
-    }
-    reduction *= stride;
-    features.push({ name: stageName, channels: x.shape[3] as number, reduction, layer: x.sourceLayer.name });
-  }
-  x = relu(batchNorm(x, layout.postBn, ctx), layout.postAct, ctx);
-  const output = head(x, o, ctx);
-  const model = tf.model({ inputs: input, outputs: output, name: o.name });
-  setModelInfo(model, { style: o.style, features });
-  return model;
+      },
+      // timm projects in each stage's first block (the basic block only
+      // when the shape changes), Keras in each stack's first block; Keras
+      // subsamples an unprojected strided shortcut with a named 1×1 max pool.
+      blockArgsAt: (j) => ({
+        projection: j === 0 ? (c.factory === preactBasicBlock && stridedBlock === 'first' ? undefined : true) : false,
+        ...(j === strided && j !== 0 && step.stride > 1 ? { subsampleName: layout.subsample(subsamples++) } : {}),
+      }),
+      dropPathRates: step.blocks.map((block) => block.dropPathRate),
+    });
+  });
+  const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
+  return assembleNetwork({
+    model: o,
+    head: o,
+    ctx,
+    stem: (input) => {
+      const s = preactStem(input, { width: c.stemWidth, type: c.stemType, names: layout, exactPool: layout.exactPool }, ctx);
+      return { output: s.pooled, feature: { name: s.feature.sourceLayer.name, channels: c.stemWidth, reduction: 2, at: s.feature } };
+    },
+    stages: stages.map((st, i) => ({ stage: st, feature: st.name, reduction: plan[i].reduction })),
+    // Pre-activation: the last block's output is normalised once more.
+    preHead: (x) => relu(batchNorm(x, layout.postBn, ctx), layout.postAct, ctx),
+  });
 }
 
 /**
@@ -331,8 +243,8 @@ export const RESNETV2_DEPTHS = {
   152: [3, 8, 36, 3],
 } as const satisfies Record<number, readonly number[]>;
 
-/** A preset of a fixed style: the caller may not ask for the other one. */
-function preset(style: ResNetStyle, config: ResNetV2Config, name: string, options: ResNetOptions = {}): tf.LayersModel {
+/** A preset of a fixed style: the caller may not ask for the other one. @internal */
+export function resnetV2Preset(style: ResNetStyle, config: ResNetV2Config, name: string, options: ResNetOptions = {}): tf.LayersModel {
   if (options.style !== undefined && options.style !== style) {
     throw new ConfigError(
       `${name}: is built in ${describe(style)} style only (its layer names and arithmetic are those of ${style === 'keras' ? 'keras.applications' : 'timm'}), got style ${describe(options.style)}; use resnetV2(config, { style }) for the other layout`,
@@ -341,7 +253,8 @@ function preset(style: ResNetStyle, config: ResNetV2Config, name: string, option
   return resnetV2(config, { name, ...options, style });
 }
 
-const bottlenecks = (depth: keyof typeof RESNETV2_DEPTHS): ResNetV2Config => ({
+/** The bottleneck ResNetV2 of a standard depth. @internal */
+export const resnetV2Bottlenecks = (depth: keyof typeof RESNETV2_DEPTHS): ResNetV2Config => ({
   block: 'bottleneck',
   layers: [...RESNETV2_DEPTHS[depth]],
 });
@@ -357,7 +270,7 @@ const bottlenecks = (depth: keyof typeof RESNETV2_DEPTHS): ResNetV2Config => ({
  * ```
  */
 export function resnet50v2(options?: ResNetOptions): tf.LayersModel {
-  return preset('keras', bottlenecks(50), 'resnet50v2', options);
+  return resnetV2Preset('keras', resnetV2Bottlenecks(50), 'resnet50v2', options);
 }
 
 /**
@@ -369,7 +282,7 @@ export function resnet50v2(options?: ResNetOptions): tf.LayersModel {
  * ```
  */
 export function resnet101v2(options?: ResNetOptions): tf.LayersModel {
-  return preset('keras', bottlenecks(101), 'resnet101v2', options);
+  return resnetV2Preset('keras', resnetV2Bottlenecks(101), 'resnet101v2', options);
 }
 
 /**
@@ -381,50 +294,5 @@ export function resnet101v2(options?: ResNetOptions): tf.LayersModel {
  * ```
  */
 export function resnet152v2(options?: ResNetOptions): tf.LayersModel {
-  return preset('keras', bottlenecks(152), 'resnet152v2', options);
+  return resnetV2Preset('keras', resnetV2Bottlenecks(152), 'resnet152v2', options);
 }
-
-/**
- * The pre-activation models of the registry: timm's BatchNorm ResNetV2s
- * (`timm.models.resnetv2`, layer names its module paths, figures from timm
- * 1.0) and Keras Applications' ResNetV2s.
- * @internal
- */
-export const RESNETV2_MODELS: ModelCatalog = {
-  resnetv2_50: {
-    source: 'timm',
-    description: 'Pre-activation ResNet-50 (BatchNorm), timm layout',
-    build: (options) => preset('torchvision', bottlenecks(50), 'resnetv2_50', options),
-    reference: { trainableParams: 25_549_352, buffers: 45_440 },
-  },
-  resnetv2_101: {
-    source: 'timm',
-    description: 'Pre-activation ResNet-101 (BatchNorm), timm layout',
-    build: (options) => preset('torchvision', bottlenecks(101), 'resnetv2_101', options),
-    reference: { trainableParams: 44_541_480, buffers: 97_664 },
-  },
-  resnetv2_50d: {
-    source: 'timm',
-    description: 'Pre-activation ResNet-50-D: deep stem, average-pool shortcuts, timm layout',
-    build: (options) => preset('torchvision', { ...bottlenecks(50), stemType: 'deep', shortcut: 'avgPool' }, 'resnetv2_50d', options),
-    reference: { trainableParams: 25_568_584, buffers: 45_568 },
-  },
-  resnet50v2: {
-    source: 'keras',
-    description: 'keras.applications ResNet50V2',
-    build: (options) => resnet50v2(options),
-    reference: { totalParams: 25_613_800 },
-  },
-  resnet101v2: {
-    source: 'keras',
-    description: 'keras.applications ResNet101V2',
-    build: (options) => resnet101v2(options),
-    reference: { totalParams: 44_675_560 },
-  },
-  resnet152v2: {
-    source: 'keras',
-    description: 'keras.applications ResNet152V2',
-    build: (options) => resnet152v2(options),
-    reference: { totalParams: 60_380_648 },
-  },
-};

@@ -27,11 +27,7 @@ export interface StagePlan {
  * {@link ConfigError} naming the argument.
  * @internal
  */
-export function resolveStagePlan(
-  config: StagePlanConfig,
-  where: string,
-  defaultStride: (i: number, n: number) => number,
-): StagePlan {
+export function resolveStagePlan(config: StagePlanConfig, where: string, defaultStride: (i: number, n: number) => number): StagePlan {
   if (!Array.isArray(config.layers) || config.layers.length === 0) {
     throw new ConfigError(`${where}: layers must be a non-empty array of block counts per stage, got ${describe(config.layers)}`);
   }
@@ -64,4 +60,94 @@ export function linearDropPathRates(layers: readonly number[], rate: number): nu
   const total = layers.reduce((a, b) => a + b, 0);
   let k = 0;
   return layers.map((blocks) => Array.from({ length: blocks }, () => (total > 1 ? (rate * k++) / (total - 1) : 0)));
+}
+
+/**
+ * Arguments of {@link planStages}.
+ * @internal
+ */
+export interface PlanStagesArgs {
+  /** Blocks per stage. */
+  readonly layers: readonly number[];
+  /** The stride each stage would have without dilation. */
+  readonly strides: readonly number[];
+  /** Stride of the stem: 4 for the ImageNet stems (stride-2 conv, stride-2 pool), 1 for the CIFAR nets. */
+  readonly stemStride: number;
+  /**
+   * The largest total stride: once the stride so far has reached it, a
+   * stage's stride becomes dilation (timm's `output_stride`). Ignored when
+   * `dilate` is given.
+   */
+  readonly outputStride: number;
+  /** Per stage, whether its stride becomes dilation (torchvision's `replace_stride_with_dilation`), instead of `outputStride`'s rule. */
+  readonly dilate?: readonly boolean[];
+  /** The network's stochastic-depth rate ({@link linearDropPathRates}). */
+  readonly dropPathRate: number;
+  /** Which block of a stage carries its stride: the first (torchvision, timm) or the last (Keras's ResNetV2 `stack2`). @defaultValue `'first'` */
+  readonly stridedBlock?: 'first' | 'last';
+}
+
+/** Where one block of a stage sits in the network's stride and dilation. @internal */
+export interface BlockPlan {
+  /** The block's stride. */
+  readonly stride: number;
+  /** Dilation of its first 3×3 convolution (the one that would carry the stride). */
+  readonly firstDilation: number;
+  /** Dilation of its other 3×3 convolutions. */
+  readonly dilation: number;
+  /** Its stochastic-depth rate. */
+  readonly dropPathRate: number;
+}
+
+/** One stage of a {@link planStages} plan. @internal */
+export interface StageStep {
+  /** The stage's stride once its dilation is decided (1 for a dilated stage). */
+  readonly stride: number;
+  /** Dilation before the stage (that of the previous stage). */
+  readonly dilationBefore: number;
+  /** Dilation of the stage's blocks after its strided block. */
+  readonly dilation: number;
+  /** Total stride of the network after this stage (input size / feature size). */
+  readonly reduction: number;
+  /** Its blocks, in order. */
+  readonly blocks: readonly BlockPlan[];
+}
+
+/**
+ * The stage plan of every family: each stage's stride, dilation before and
+ * after it, the reduction after it, and each block's stride, dilations and
+ * drop-path rate. The output-stride rule is timm's (`make_blocks`): starting
+ * from the stem's stride, a stage whose stride would take the network past
+ * the stride reached so far once that has reached `outputStride` dilates
+ * instead (`dilation *= stride`, stride 1). So a net never exceeds
+ * `outputStride`: a five-stage net at output stride 32 dilates its fifth
+ * stage, as timm's would. Within a stage, the strided block keeps the
+ * previous dilation on its first 3×3 (`first_dilation`), the blocks before
+ * it (Keras's ResNetV2 strides the last one) keep the previous dilation,
+ * the blocks after it take the new one.
+ * @internal
+ */
+export function planStages(args: PlanStagesArgs): StageStep[] {
+  const rates = linearDropPathRates(args.layers, args.dropPathRate);
+  let netStride = args.stemStride;
+  let dilation = 1;
+  return args.layers.map((count, i) => {
+    const dilationBefore = dilation;
+    let stride = args.strides[i];
+    const dilate = args.dilate !== undefined ? args.dilate[i] === true : netStride >= args.outputStride;
+    if (dilate && stride > 1) {
+      dilation *= stride;
+      stride = 1;
+    } else {
+      netStride *= stride;
+    }
+    const strided = args.stridedBlock === 'last' ? count - 1 : 0;
+    const blocks = Array.from({ length: count }, (_, j) => ({
+      stride: j === strided ? stride : 1,
+      firstDilation: j <= strided ? dilationBefore : dilation,
+      dilation: j < strided ? dilationBefore : dilation,
+      dropPathRate: rates[i][j],
+    }));
+    return { stride, dilationBefore, dilation, reduction: netStride, blocks };
+  });
 }

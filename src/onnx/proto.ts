@@ -1,9 +1,8 @@
-import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { ConfigError } from '../errors.js';
+import { onnx } from './onnx-proto.js';
 
-/** The generated protobuf classes of ONNX (onnx-proto). @internal */
-export const onnx: typeof OnnxTypes = (onnxProto as unknown as { onnx: typeof OnnxTypes }).onnx;
+export { onnx };
 
 /**
  * Element types of the constants a lowering can write.

@@ -64,6 +64,24 @@ export interface StageArgs<A extends BlockArgs = BlockArgs> {
    * @defaultValue all 0
    */
   dropPathRates?: readonly number[];
+  /**
+   * Which block carries the stage's stride: the first (torchvision, timm)
+   * or the last (Keras's ResNetV2 `stack2`). Blocks before the strided one
+   * keep `firstDilation`, blocks after it take `dilation`.
+   * @defaultValue `'first'`
+   */
+  stridedBlock?: 'first' | 'last';
+  /**
+   * The name of block `index`.
+   * @defaultValue the style's rule: `<name>.<index>` (torchvision), `<name>_block<index + 1>` (Keras)
+   */
+  blockName?: (index: number) => string;
+  /**
+   * Arguments of block `index` over `blockArgs`, for what differs between the
+   * blocks of a stage (e.g. ResNetV2's projection on the first block only).
+   * @defaultValue none
+   */
+  blockArgsAt?: (index: number) => Omit<Partial<A>, keyof BlockArgs>;
 }
 
 /**
@@ -117,16 +135,18 @@ export function stage<A extends BlockArgs = BlockArgs>(args: StageArgs<A>): Stag
   if (rates !== undefined && (!Array.isArray(rates) || rates.length !== count)) {
     throw new ConfigError(`${where}: dropPathRates must have one entry per block (${count}), got ${describe(rates)}`);
   }
+  const strided = checkOneOf(args.stridedBlock ?? 'first', ['first', 'last'] as const, where, 'stridedBlock') === 'last' ? count - 1 : 0;
   const blocks: Block[] = [];
   for (let i = 0; i < count; i++) {
     const blockArgs = {
       ...args.blockArgs,
+      ...args.blockArgsAt?.(i),
       filters,
-      stride: i === 0 ? stride : 1,
-      dilation,
-      firstDilation: i === 0 ? firstDilation : dilation,
+      stride: i === strided ? stride : 1,
+      dilation: i < strided ? firstDilation : dilation,
+      firstDilation: i <= strided ? firstDilation : dilation,
       ...(rates !== undefined ? { dropPathRate: rates[i] } : {}),
-      name: spec.blockName(name, i),
+      name: args.blockName?.(i) ?? spec.blockName(name, i),
       style,
       init: args.init,
     } as A;
@@ -135,7 +155,8 @@ export function stage<A extends BlockArgs = BlockArgs>(args: StageArgs<A>): Stag
   return {
     name,
     blocks,
-    outChannels: blocks[blocks.length - 1].outChannels,
+    // The factory's expansion (checked by defineBlock on every block it makes).
+    outChannels: filters * factory.expansion,
     stride,
     apply(x: tf.SymbolicTensor): tf.SymbolicTensor {
       channelsOf(x, where);

@@ -9,7 +9,8 @@
 import { PyTorchFileError, SafetensorsError } from '../errors.js';
 import { listKeys } from './assign-weights.js';
 import type { PickleValue } from './pickle.js';
-import { readTorchFile, sniffFormat, type PyTorchFileFormat } from './pytorch-file.js';
+import type { PyTorchCheckpointInfo } from './checkpoint-info.js';
+import { readTorchFile, sniffFormat } from './pytorch-file.js';
 import { isTensorRef, materialise, PYTORCH_DTYPES, SAFETENSORS_OF, type PyTorchDType, type TensorRef } from './pytorch-tensors.js';
 import { openSafetensors } from './safetensors.js';
 import type { DecodedData } from './tensor-bytes.js';
@@ -84,26 +85,6 @@ export interface PyTorchTensor {
   shape: number[];
   /** Its elements, row-major (views and transposes are materialised). */
   data: Float32Array | Float64Array | Int32Array | Uint8Array;
-}
-
-/**
- * What a checkpoint holds and how its weights were found.
- *
- * @example
- * ```ts
- * const { format, picked, stripped, tensors } = readPyTorchCheckpoint(bytes);
- * console.log(format, picked, stripped, Object.keys(tensors).length); // "legacy" "state_dict" ["module."] 197
- * ```
- */
-export interface PyTorchCheckpointInfo {
-  /** The container format, sniffed from the bytes. */
-  format: PyTorchFileFormat;
-  /** The top-level entry the weights came from (`'state_dict'`, ...), or undefined for the file's object itself. */
-  picked: string | undefined;
-  /** The key prefixes that were stripped (`'module.'`, `'_orig_mod.'`), each listed once when any key had it. */
-  stripped: string[];
-  /** Keys of the picked dict whose values are not tensors, left out. */
-  skipped: string[];
 }
 
 /**

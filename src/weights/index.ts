@@ -10,10 +10,10 @@ export {
   readPyTorchCheckpoint,
   DEFAULT_CHECKPOINT_OPTIONS,
   type PyTorchCheckpoint,
-  type PyTorchCheckpointInfo,
   type PyTorchCheckpointOptions,
   type PyTorchTensor,
 } from './checkpoint.js';
+export type { PyTorchCheckpointInfo } from './checkpoint-info.js';
 export { PYTORCH_DTYPES, type PyTorchDType } from './pytorch-tensors.js';
 export type { PyTorchFileFormat } from './pytorch-file.js';
 export { exportPyTorchWeights } from './export-pytorch.js';

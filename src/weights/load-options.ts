@@ -1,5 +1,5 @@
 import type { FetchBytesOptions } from '../io/fetch-bytes.js';
-import type { PyTorchCheckpointInfo } from './checkpoint.js';
+import type { PyTorchCheckpointInfo } from './checkpoint-info.js';
 
 /**
  * Progress of a weight load, in bytes: first `'fetch'` (reading the file or

@@ -29,17 +29,7 @@ export type PickleTuple = readonly PickleValue[];
  * @internal
  */
 export type PickleValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | PickleValue[]
-  | PickleTuple
-  | Map<PickleValue, PickleValue>
-  | Set<PickleValue>
-  | object;
+  null | boolean | number | bigint | string | Uint8Array | PickleValue[] | PickleTuple | Map<PickleValue, PickleValue> | Set<PickleValue> | object;
 
 /** An allow-listed global as it sits on the unpickler's stack. @internal */
 export class PickleGlobal {
@@ -68,14 +58,7 @@ export interface PickleGlobals {
 }
 
 /** Globals of plain data that every caller allows (PyTorch allows these too). */
-const PLAIN_GLOBALS = new Set([
-  'collections.OrderedDict',
-  'builtins.set',
-  'builtins.frozenset',
-  'builtins.bytes',
-  'builtins.bytearray',
-  '_codecs.encode',
-]);
+const PLAIN_GLOBALS = new Set(['collections.OrderedDict', 'builtins.set', 'builtins.frozenset', 'builtins.bytes', 'builtins.bytearray', '_codecs.encode']);
 
 /** Python 2 names that pickle protocol 2 files use for builtins (as pickle's NAME_MAPPING/IMPORT_MAPPING). */
 function mapPython2(module: string, name: string): [string, string] {
@@ -97,21 +80,15 @@ export interface Unpickled {
 }
 
 /**
- * Unpickles one pickle starting at `offset` of `bytes`, within `limit`
- * (default: the end of `bytes`).
+ * Unpickles one pickle starting at `offset` of `bytes`.
  *
  * @param what - names the pickle in error messages, e.g. `"data.pkl"`.
  * @throws {@link PyTorchFileError} for a refused global or opcode, a truncated
  *   or inconsistent pickle.
  * @internal
  */
-export function unpickle(
-  bytes: Uint8Array,
-  globals: PickleGlobals,
-  what: string,
-  offset = 0,
-  limit = bytes.length,
-): Unpickled {
+export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string, offset = 0): Unpickled {
+  const limit = bytes.length;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = offset;
   let stack: PickleValue[] = [];
@@ -197,8 +174,7 @@ export function unpickle(
     if (bits[bits.length - 1] & 0x80) big -= 1n << BigInt(8 * bits.length);
     return normalise(big);
   };
-  const normalise = (big: bigint): number | bigint =>
-    big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+  const normalise = (big: bigint): number | bigint => (big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big);
   const setItem = (d: PickleValue, k: PickleValue, v: PickleValue): void => {
     if (!(d instanceof Map)) fail(`SETITEM(S) on ${kind(d)}; only dicts take items`);
     (d as Map<PickleValue, PickleValue>).set(k, v);
@@ -268,7 +244,7 @@ export function unpickle(
     return callPlain(g, args as PickleTuple) ?? globals.call(g, args as PickleTuple, opcode);
   };
 
-  if (limit > bytes.length || offset > limit) fail('the pickle lies beyond the file');
+  if (offset > limit) fail('the pickle lies beyond the file');
   for (;;) {
     const at = pos;
     const op = u8();

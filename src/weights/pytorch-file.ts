@@ -56,15 +56,17 @@ export function sniffFormat(bytes: Uint8Array): PyTorchFileFormat | undefined {
   return undefined;
 }
 
-const text = (v: PickleValue): string | undefined =>
-  typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder('latin1').decode(v) : undefined;
+const text = (v: PickleValue): string | undefined => (typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder('latin1').decode(v) : undefined);
 
 const fail = (message: string): never => {
   throw new PyTorchFileError(message);
 };
 
 /** Checks a persistent id `('storage', storage_type, key, location, numel, ...)` and returns its parts. */
-function storageRecord(pid: PickleValue, arity: number[]): { dtype: ReturnType<typeof storageDType> & string; key: string; numel: number; rest: PickleValue[] } {
+function storageRecord(
+  pid: PickleValue,
+  arity: number[],
+): { dtype: ReturnType<typeof storageDType> & string; key: string; numel: number; rest: PickleValue[] } {
   if (!Array.isArray(pid) || !arity.includes(pid.length)) {
     return fail(`a persistent id is not a ('storage', type, key, location, size) record: the file is not a torch.save checkpoint or is corrupt`);
   }
@@ -119,7 +121,8 @@ function readZip(bytes: Uint8Array): PickleValue {
       const data = records.get(`data/${key}`);
       if (data === undefined) fail(`storage "${key}" is missing: the archive has no ${prefix}data/${key}`);
       const needed = numel * elementBytes(dtype);
-      if (data!.length < needed) fail(`storage "${key}" declares ${numel} ${dtype} elements (${needed} bytes) but ${prefix}data/${key} holds ${data!.length} bytes`);
+      if (data!.length < needed)
+        fail(`storage "${key}" declares ${numel} ${dtype} elements (${needed} bytes) but ${prefix}data/${key} holds ${data!.length} bytes`);
       root = new StorageRoot(key, dtype, numel, littleEndian);
       root.data = data!.subarray(0, needed);
       roots.set(id, root);
@@ -218,7 +221,8 @@ function tarMembers(bytes: Uint8Array): Map<string, Uint8Array> {
     const size = parseInt(sizeText, 8);
     const type = String.fromCharCode(bytes[at + 156]);
     const start = at + 512;
-    if (start + size > bytes.length) fail(`tar archive: member "${name}" needs bytes [${start}, ${start + size}) but the file has ${bytes.length}: it is truncated`);
+    if (start + size > bytes.length)
+      fail(`tar archive: member "${name}" needs bytes [${start}, ${start + size}) but the file has ${bytes.length}: it is truncated`);
     if (type === '0' || type === '\0') members.set(name, bytes.subarray(start, start + size));
     at = start + Math.ceil(size / 512) * 512;
   }
@@ -227,13 +231,15 @@ function tarMembers(bytes: Uint8Array): Map<string, Uint8Array> {
 
 /** A non-negative safe integer read from a pickle, or the typed error. */
 function count(v: PickleValue, what: string, limit: number): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > limit) fail(`tar archive: ${what} is ${String(v)}; expected an integer from 0 to ${limit}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > limit)
+    fail(`tar archive: ${what} is ${String(v)}; expected an integer from 0 to ${limit}`);
   return v as number;
 }
 
 function readTar(bytes: Uint8Array): PickleValue {
   const members = tarMembers(bytes);
-  const member = (name: string): Uint8Array => members.get(name) ?? fail(`tar archive: no "${name}" member; a torch.save tar file has storages, tensors and pickle`);
+  const member = (name: string): Uint8Array =>
+    members.get(name) ?? fail(`tar archive: no "${name}" member; a torch.save tar file has storages, tensors and pickle`);
   const plain = torchGlobals(() => fail('tar archive: a persistent id outside the object pickle'), bytes.length, true);
   const objects = new Map<number, StorageRef | TensorRef>();
 

@@ -215,15 +215,16 @@ const parameter: Impl = (args, name) => {
 };
 
 /** The callable globals of the allow-list, by `module.name`. */
-const allowedCalls = (fileBytes: number): ReadonlyMap<string, Impl> => new Map<string, Impl>([
-  ['torch._utils._rebuild_tensor', (args, name) => rebuildTensor(args, name, fileBytes)],
-  ['torch._utils._rebuild_tensor_v2', (args, name) => rebuildTensor(args, name, fileBytes)],
-  ['torch._utils._rebuild_parameter', parameter],
-  ['torch._utils._rebuild_parameter_with_state', parameter],
-  ['torch.nn.parameter.Parameter', (args, name) => (args.length === 0 ? fail(`${name}() without data`) : parameter(args, name))],
-  ['torch.Size', (args) => (Array.isArray(args[0]) ? Object.freeze(indexList(args[0], 'torch.Size')) : fail('torch.Size needs a tuple'))],
-  ['torch.device', (args) => (typeof args[0] === 'string' ? args[0] : fail('torch.device needs a string'))],
-]);
+const allowedCalls = (fileBytes: number): ReadonlyMap<string, Impl> =>
+  new Map<string, Impl>([
+    ['torch._utils._rebuild_tensor', (args, name) => rebuildTensor(args, name, fileBytes)],
+    ['torch._utils._rebuild_tensor_v2', (args, name) => rebuildTensor(args, name, fileBytes)],
+    ['torch._utils._rebuild_parameter', parameter],
+    ['torch._utils._rebuild_parameter_with_state', parameter],
+    ['torch.nn.parameter.Parameter', (args, name) => (args.length === 0 ? fail(`${name}() without data`) : parameter(args, name))],
+    ['torch.Size', (args) => (Array.isArray(args[0]) ? Object.freeze(indexList(args[0], 'torch.Size')) : fail('torch.Size needs a tuple'))],
+    ['torch.device', (args) => (typeof args[0] === 'string' ? args[0] : fail('torch.device needs a string'))],
+  ]);
 
 /**
  * Reads a tensor's elements: the strided view of its storage copied into
@@ -247,7 +248,7 @@ export function materialise(t: TensorRef, name: string): DecodedData {
   } else if (isContiguous(t.shape, t.stride)) {
     bytes = data.subarray(base * size, (base + count) * size);
   } else {
-    bytes = gather(data, base, t.shape, t.stride, size, count);
+    bytes = gather(data, { base, shape: t.shape, stride: t.stride, size, count });
   }
   if (!root.littleEndian && size > 1) {
     const swapped = bytes.slice();
@@ -267,7 +268,10 @@ function isContiguous(shape: readonly number[], stride: readonly number[]): bool
 }
 
 /** Copies a strided view into row-major order, element by element. */
-function gather(data: Uint8Array, base: number, shape: readonly number[], stride: readonly number[], size: number, count: number): Uint8Array {
+function gather(
+  data: Uint8Array,
+  { base, shape, stride, size, count }: { base: number; shape: readonly number[]; stride: readonly number[]; size: number; count: number },
+): Uint8Array {
   const out = new Uint8Array(count * size);
   const rank = shape.length;
   const index = new Array<number>(rank).fill(0);

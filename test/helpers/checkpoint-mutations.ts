@@ -24,7 +24,16 @@ export function mutationSeeds(): Uint8Array[] {
     best: 0.5,
   };
   return [
-    ...['mixed-dtypes-zip.pth', 'mixed-dtypes-legacy.pth', 'whole-module-zip.pth', 'evil-os-system-zip.pth', 'evil-os-system-legacy.pth', 'evil-builtins-eval-zip.pth', 'corrupt-truncated-zip.pth', 'corrupt-truncated-legacy.pth'].map((f) => fixture(`pth/${f}`)),
+    ...[
+      'mixed-dtypes-zip.pth',
+      'mixed-dtypes-legacy.pth',
+      'whole-module-zip.pth',
+      'evil-os-system-zip.pth',
+      'evil-os-system-legacy.pth',
+      'evil-builtins-eval-zip.pth',
+      'corrupt-truncated-zip.pth',
+      'corrupt-truncated-legacy.pth',
+    ].map((f) => fixture(`pth/${f}`)),
     torchSave(nested),
     torchSave(nested, { format: 'legacy' }),
     torchSave(nested, { zip64: true, bigEndian: true }),

@@ -22,8 +22,16 @@ const isTensor = (v: SaveValue): v is SaveTensor =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && 'dtype' in v && 'shape' in v && 'data' in v;
 
 const STORAGE_CLASS: Record<PyTorchDType, string> = {
-  float32: 'FloatStorage', float16: 'HalfStorage', bfloat16: 'BFloat16Storage', float64: 'DoubleStorage', int64: 'LongStorage',
-  int32: 'IntStorage', int16: 'ShortStorage', int8: 'CharStorage', uint8: 'ByteStorage', bool: 'BoolStorage',
+  float32: 'FloatStorage',
+  float16: 'HalfStorage',
+  bfloat16: 'BFloat16Storage',
+  float64: 'DoubleStorage',
+  int64: 'LongStorage',
+  int32: 'IntStorage',
+  int16: 'ShortStorage',
+  int8: 'CharStorage',
+  uint8: 'ByteStorage',
+  bool: 'BoolStorage',
 };
 
 class Bytes {
@@ -62,7 +70,11 @@ class Bytes {
   }
 }
 
-interface Storage { key: string; tensor: SaveTensor; bytes: Uint8Array }
+interface Storage {
+  key: string;
+  tensor: SaveTensor;
+  bytes: Uint8Array;
+}
 
 /** The strides of a contiguous row-major tensor. */
 function rowMajorStrides(shape: readonly number[]): number[] {
@@ -265,7 +277,12 @@ function tarFile(pkl: Uint8Array, storages: Storage[]): Uint8Array {
     te.u64(0);
   });
   const out = new Bytes();
-  for (const [name, data] of [['sys_info', intPickle(0)], ['pickle', pkl], ['storages', st.concat()], ['tensors', te.concat()]] as const) {
+  for (const [name, data] of [
+    ['sys_info', intPickle(0)],
+    ['pickle', pkl],
+    ['storages', st.concat()],
+    ['tensors', te.concat()],
+  ] as const) {
     const header = new Uint8Array(512);
     header.set(new TextEncoder().encode(name), 0);
     header.set(new TextEncoder().encode('0000644\0'), 100);

@@ -1,11 +1,14 @@
 import { ConfigError } from '../../errors.js';
 import { cacheInfo, clearCache } from '../../pretrained/cache.js';
 import { PROGRAM, stringOption, type Command } from '../command.js';
-import { markdownTable } from '../format.js';
+import { textColumns } from '../format.js';
 import { writeLine } from '../io.js';
 import { formatBytes } from '../progress.js';
 
 const ACTIONS = ['ls', 'rm', 'dir'] as const;
+
+/** The widest line of the `cache ls` table (paths wrap beyond it). */
+const CACHE_TABLE_WIDTH = 100;
 
 /** `tfjs-resnet cache`. @internal */
 export const cacheCommand: Command = {
@@ -39,13 +42,8 @@ export const cacheCommand: Command = {
       const info = await cacheInfo(options);
       if (values.json === true) writeLine(io.stdout, JSON.stringify(info, null, 2));
       else {
-        writeLine(
-          io.stdout,
-          markdownTable(
-            ['tag', 'size:', 'file'],
-            info.entries.map((e) => [e.tag, formatBytes(e.bytes), e.path]),
-          ),
-        );
+        const rows = info.entries.map((e) => [e.tag, formatBytes(e.bytes), e.path]);
+        if (rows.length > 0) writeLine(io.stdout, `${textColumns(['tag', 'size:', 'file'], rows, CACHE_TABLE_WIDTH)}\n`);
         writeLine(io.stdout, `${info.entries.length} files, ${formatBytes(info.bytes)} in ${info.dir}`);
       }
     }

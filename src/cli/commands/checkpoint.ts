@@ -51,11 +51,7 @@ export const checkpointCommand: Command = {
     json: { type: 'boolean', description: 'print the listing as JSON' },
   },
   positionals: { min: 1, max: 1 },
-  examples: [
-    'checkpoint resnet20-12fca82f.th',
-    'checkpoint resnet50-11ad3fa6.pth --out resnet50.safetensors',
-    'checkpoint train/last.pt --key model --json',
-  ],
+  examples: ['checkpoint resnet20-12fca82f.th', 'checkpoint resnet50-11ad3fa6.pth --out resnet50.safetensors', 'checkpoint train/last.pt --key model --json'],
   async run({ values, positionals, io }) {
     const source = positionals[0];
     const bytes = await fetchBytes(source, { timeoutMs: 10 * 60_000 });

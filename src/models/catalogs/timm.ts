@@ -23,7 +23,7 @@ const se = (block: 'basic' | 'bottleneck', layers: number[], extra: ResNetConfig
  * names are timm's module paths. Reference figures from timm 1.0.
  * @internal
  */
-export const TIMM_MODELS: ModelCatalog = {
+export const TIMM_MODELS = {
   resnet10t: configModel(
     'timm',
     'ResNet-10-T: basic blocks [1, 1, 1, 1], tiered deep stem (24, 32, 64), average-pool shortcuts',
@@ -34,10 +34,15 @@ export const TIMM_MODELS: ModelCatalog = {
     trainableParams: 11_708_744,
     buffers: 9_728,
   }),
-  resnet26: configModel('timm', 'ResNet-26: bottlenecks [2, 2, 2, 2]', { block: 'bottleneck', layers: [2, 2, 2, 2] }, {
-    trainableParams: 15_995_176,
-    buffers: 30_848,
-  }),
+  resnet26: configModel(
+    'timm',
+    'ResNet-26: bottlenecks [2, 2, 2, 2]',
+    { block: 'bottleneck', layers: [2, 2, 2, 2] },
+    {
+      trainableParams: 15_995_176,
+      buffers: 30_848,
+    },
+  ),
   resnet26d: configModel('timm', 'ResNet-26-D', resnetD('bottleneck', [2, 2, 2, 2]), {
     trainableParams: 16_014_408,
     buffers: 30_976,
@@ -54,10 +59,8 @@ export const TIMM_MODELS: ModelCatalog = {
     trainableParams: 49_326_872,
     buffers: 105_344,
   }),
-  seresnext50_32x4d: configModel(
-    'timm',
-    'SE-ResNeXt-50 32×4d',
-    se('bottleneck', r50, { groups: 32, widthPerGroup: 4 }),
-    { trainableParams: 27_559_896, buffers: 68_224 },
-  ),
-};
+  seresnext50_32x4d: configModel('timm', 'SE-ResNeXt-50 32×4d', se('bottleneck', r50, { groups: 32, widthPerGroup: 4 }), {
+    trainableParams: 27_559_896,
+    buffers: 68_224,
+  }),
+} as const satisfies ModelCatalog;

@@ -10,7 +10,7 @@ const r101 = RESNET_DEPTHS[101].layers;
  * timm's models of the same names are the same networks with the same keys.
  * @internal
  */
-export const TORCHVISION_MODELS: ModelCatalog = {
+export const TORCHVISION_MODELS = {
   resnet18: configModel('torchvision', 'ResNet-18', RESNET_DEPTHS[18], { trainableParams: 11_689_512, buffers: 9_600, macs224: 1_814_073_344 }),
   resnet34: configModel('torchvision', 'ResNet-34', RESNET_DEPTHS[34], { trainableParams: 21_797_672, buffers: 17_024, macs224: 3_663_761_408 }),
   resnet50: configModel('torchvision', 'ResNet-50 (v1.5)', RESNET_DEPTHS[50], { trainableParams: 25_557_032, buffers: 53_120, macs224: 4_089_184_256 }),
@@ -47,4 +47,4 @@ export const TORCHVISION_MODELS: ModelCatalog = {
     { block: 'bottleneck', layers: r101, blockArgs: { widthPerGroup: 128 } },
     { trainableParams: 126_886_696, buffers: 137_856, macs224: 22_753_050_624 },
   ),
-};
+} as const satisfies ModelCatalog;
