@@ -173,14 +173,15 @@ export function resizeImage(image: RgbImage, size: ResizeImageArgs): RgbImage {
   const outWidth = checkInteger(size?.width, 'resizeImage', 'width');
   const filter = FILTERS[checkOneOf(size.interpolation ?? 'bilinear', INTERPOLATIONS, 'resizeImage', 'interpolation')];
   let rows = data;
-  if (outWidth !== width) rows = resampleRows(data, height, width, outWidth, filter);
+  if (outWidth !== width) rows = resampleRows({ data, height, width }, outWidth, filter);
   let out = rows;
-  if (outHeight !== height) out = resampleColumns(rows, height, outWidth, outHeight, filter);
+  if (outHeight !== height) out = resampleColumns({ data: rows, height, width: outWidth }, outHeight, filter);
   return { data: out === data ? data.slice() : out, height: outHeight, width: outWidth };
 }
 
 /** Horizontal pass: every row from `width` to `outWidth` pixels. */
-function resampleRows(src: Uint8Array, height: number, width: number, outWidth: number, filter: Filter): Uint8Array {
+function resampleRows(image: RgbImage, outWidth: number, filter: Filter): Uint8Array {
+  const { data: src, height, width } = image;
   const { taps, start, count, weights } = coefficients(width, outWidth, filter);
   const dst = new Uint8Array(height * outWidth * 3);
   for (let y = 0; y < height; y++) {
@@ -208,7 +209,8 @@ function resampleRows(src: Uint8Array, height: number, width: number, outWidth: 
 }
 
 /** Vertical pass: every column from `height` to `outHeight` pixels. */
-function resampleColumns(src: Uint8Array, height: number, width: number, outHeight: number, filter: Filter): Uint8Array {
+function resampleColumns(image: RgbImage, outHeight: number, filter: Filter): Uint8Array {
+  const { data: src, height, width } = image;
   const { taps, start, count, weights } = coefficients(height, outHeight, filter);
   const stride = width * 3;
   const dst = new Uint8Array(outHeight * stride);

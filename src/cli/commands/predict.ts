@@ -84,7 +84,7 @@ export const predictCommand: Command = {
     const [name, ...images] = positionals;
     const top = integerOption(values, 'top', 5, 'predict');
     const weights = stringOption(values, 'weights');
-    const predictor = weights === undefined ? await pretrainedPredictor(name, values, io, images) : await ownWeightsPredictor(name, weights, values, io, images);
+    const predictor = weights === undefined ? await pretrainedPredictor(name, values, io, images) : await ownWeightsPredictor({ name, weights, values, io, images });
     const { model, transform, labels } = predictor;
     try {
       const results: ImagePredictions[] = [];
@@ -128,7 +128,14 @@ async function pretrainedPredictor(name: string, values: OptionValues, io: CliIo
 }
 
 /** A registered model with the user's weights file and torchvision's eval transform. */
-async function ownWeightsPredictor(name: string, weights: string, values: OptionValues, io: CliIo, images: readonly string[]): Promise<Predictor> {
+async function ownWeightsPredictor(args: {
+  name: string;
+  weights: string;
+  values: OptionValues;
+  io: CliIo;
+  images: readonly string[];
+}): Promise<Predictor> {
+  const { name, weights, values, io, images } = args;
   const entry = modelEntry(name, 'predict');
   const mode = checkOneOf(stringOption(values, 'preprocess') ?? 'torch', PREPROCESS_MODES, `${PROGRAM} predict`, '--preprocess') as PreprocessMode;
   const crop = integerOption(values, 'crop', entry.defaults.inputShape?.[0] ?? 224, 'predict');
