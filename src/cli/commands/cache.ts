@@ -4,6 +4,7 @@ import { PROGRAM, stringOption, type Command } from '../command.js';
 import { textColumns } from '../format.js';
 import { writeLine } from '../io.js';
 import { formatBytes } from '../progress.js';
+import { FETCH_OPTIONS } from './download.js';
 
 const ACTIONS = ['ls', 'rm', 'dir'] as const;
 
@@ -17,11 +18,7 @@ export const cacheCommand: Command = {
   usage: '[ls|rm|dir] [tag] [options]',
   details: '`rm` without a tag removes every cached tag folder (nothing else in the cache folder).',
   options: {
-    'cache-dir': {
-      type: 'string',
-      value: '<dir>',
-      description: 'the cache folder (default: $TFJS_RESNET_CACHE, $XDG_CACHE_HOME/tfjs-resnet or ~/.cache/tfjs-resnet)',
-    },
+    'cache-dir': FETCH_OPTIONS['cache-dir'],
     json: { type: 'boolean', description: 'ls: print the entries as JSON' },
   },
   positionals: { min: 0, max: 2 },
