@@ -49,6 +49,7 @@ export type { Stage, StageArgs } from './stages/stage.js';
 export { resnet, RESNET_DEPTHS } from './models/resnet.js';
 export type { ResNetConfig, ResNetDepth } from './models/resnet.js';
 export { resnet18, resnet34, resnet50, resnet101, resnet152 } from './models/resnet.js';
+export type { TorchvisionWeightsName, PresetWeightsOptions } from './models/preset-weights.js';
 export { resnetV2, resnet50v2, resnet101v2, resnet152v2, RESNETV2_DEPTHS } from './models/resnetv2.js';
 export type { ResNetV2Config, PreactBlockKind } from './models/resnetv2.js';
 export { cifarResnet, CIFAR_DEFAULTS } from './models/cifar.js';
@@ -63,6 +64,7 @@ export type {
   ModelName,
   CreateModelOptions,
   CreateModelWithWeightsOptions,
+  CreatePretrainedOptions,
   ModelSource,
   ModelDefinition,
   RegisteredModel,
@@ -80,6 +82,7 @@ export * from './layers/index.js';
 
 // Weights, bytes, backends
 export * from './weights/index.js';
+export * from './pretrained/index.js';
 export * from './io/index.js';
 export * from './backend/index.js';
 

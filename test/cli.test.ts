@@ -46,7 +46,7 @@ describe('help', () => {
   it('no arguments, -h, --help: the command list, exit 0', async () => {
     const none = await cli();
     expect(none.code).toBe(CLI_EXIT_CODES.ok);
-    for (const c of ['summary', 'predict', 'convert', 'quantize', 'bench', 'gradients', 'models']) expect(none.out).toContain(`  ${c}`);
+    for (const c of ['summary', 'predict', 'pretrained', 'download', 'cache', 'convert', 'quantize', 'checkpoint', 'bench', 'gradients', 'models']) expect(none.out).toContain(`  ${c}`);
     expect(none.out).toContain('-v, --version');
     for (const flag of ['-h', '--help']) expect(await cli(flag)).toEqual({ code: 0, out: none.out, err: '' });
   });
@@ -74,7 +74,7 @@ describe('help', () => {
     expect(lines[i + 1].search(/\S/)).toBe(lines[i].indexOf('ResNet-10-T'));
   });
 
-  it.each(['summary', 'predict', 'convert', 'quantize', 'bench', 'gradients', 'models'])('%s --help', async (command) => {
+  it.each(['summary', 'predict', 'pretrained', 'download', 'cache', 'convert', 'quantize', 'bench', 'gradients', 'models'])('%s --help', async (command) => {
     const { code, out } = await cli(command, '--help');
     expect(code).toBe(0);
     expect(out).toContain(`Usage: tfjs-resnet ${command}`);
@@ -91,7 +91,9 @@ describe('errors say what is valid, exit code ≠ 0', () => {
     [['summary'], /expected 1 argument/],
     [['summary', 'resnet18', '--input', 'big'], /--input must be HEIGHTxWIDTH/],
     [['summary', 'resnet18', '--backend', 'gpu'], /unknown --backend "gpu"; valid values are "tensorflow", "wasm"/],
-    [['predict', 'resnet18', 'cat.jpg'], /--weights is required/],
+    [['predict', 'resnet18', 'cat.jpg'], /image file "cat.jpg" does not exist/],
+    [['predict', 'resnet18', 'cat.jpg', '--crop', '200'], /--crop applies with --weights only/],
+    [['predict', 'resnet51.tv_in1k', 'cat.jpg'], /did you mean "resnet18.tv_in1k"|did you mean "resnet50.tv_in1k"/],
     [['predict', 'resnet18', 'no-such-file.png', '--weights', 'w.safetensors'], /image file "no-such-file.png" does not exist/],
     [['predict', 'resnet18', 'file:///no/such/file.png', '--weights', 'w.safetensors'], /image file "file:\/\/\/no\/such\/file.png" does not exist/],
     [['predict', 'resnet18', 'x.png', '--weights', 'w.safetensors', '--top', '0'], /--top must be an integer ≥ 1/],

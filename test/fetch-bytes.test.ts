@@ -108,9 +108,39 @@ async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
   return error as FetchError;
 }
 
-/** Active `setTimeout` handles of this process. */
-function activeTimeouts(): number {
-  return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+/**
+ * Runs `fn` and counts the timers of `delayMs` (the deadline's) it started and
+ * those still pending afterwards: neither fired nor cleared. Only timers of
+ * that delay are tracked, so other code's timers (undici's connection
+ * bookkeeping, other tests) cannot make the count flaky.
+ */
+async function deadlineTimersOf(delayMs: number, fn: () => Promise<void>): Promise<{ started: number; pending: number }> {
+  const pending = new Set<unknown>();
+  let started = 0;
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  globalThis.setTimeout = ((handler: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const handle: unknown = realSet((...a: unknown[]) => {
+      pending.delete(handle);
+      handler(...a);
+    }, ms, ...args);
+    if (ms === delayMs) {
+      started++;
+      pending.add(handle);
+    }
+    return handle;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((handle: Parameters<typeof clearTimeout>[0]) => {
+    pending.delete(handle);
+    realClear(handle);
+  }) as typeof clearTimeout;
+  try {
+    await fn();
+  } finally {
+    globalThis.setTimeout = realSet;
+    globalThis.clearTimeout = realClear;
+  }
+  return { started, pending: pending.size };
 }
 
 describe('fetchBytes over http', () => {
@@ -229,11 +259,13 @@ describe('fetchBytes over http', () => {
   });
 
   it('leaves no timer behind, on success and on failure', async () => {
-    const before = activeTimeouts();
-    await fetchBytes(`${base}/ok`, { timeoutMs: 30_000 });
-    await fetchError(fetchBytes(`${base}/404`, { timeoutMs: 30_000 }));
-    await fetchError(fetchBytes(`${base}/truncated`, { timeoutMs: 30_000 }));
-    expect(activeTimeouts()).toBe(before);
+    const timers = await deadlineTimersOf(30_000, async () => {
+      await fetchBytes(`${base}/ok`, { timeoutMs: 30_000 });
+      await fetchError(fetchBytes(`${base}/404`, { timeoutMs: 30_000 }));
+      await fetchError(fetchBytes(`${base}/truncated`, { timeoutMs: 30_000 }));
+    });
+    expect(timers.started).toBeGreaterThanOrEqual(3); // a deadline was armed for each fetch...
+    expect(timers.pending).toBe(0); // ...and none is left behind
   });
 });
 

@@ -6,6 +6,7 @@ import { imagenetEvalTransform } from '../imagenet/eval-transform.js';
 import { loadImage } from '../imagenet/load-image.js';
 import { PREPROCESS_MODES, preprocessInput, type PreprocessMode } from '../imagenet/preprocess-input.js';
 import type { RegisteredModel } from '../models/registry.js';
+import type { ImageTransform } from '../imagenet/transform.js';
 import { choiceOption, integerOption, PROGRAM, type OptionSpec, type OptionValues } from './command.js';
 
 /** How the CLI turns an image into a model input. @internal */
@@ -32,14 +33,20 @@ export function imageInputOptions(values: OptionValues, entry: RegisteredModel, 
 }
 
 /**
- * An image file or URL as a model input `[1, crop, crop, 3]`: decoded (JPEG
- * or PNG), resized on its shorter side and center-cropped as torchvision's
- * eval transform does, then normalized.
+ * The `--preprocess`/`--crop`/`--resize` transform of an image: resized on its
+ * shorter side and center-cropped as torchvision's eval transform does, then
+ * normalized.
  * @internal
  */
+export function imageTransform(o: ImageInputOptions): ImageTransform {
+  return (pixels) =>
+    tf.tidy(() => preprocessInput(imagenetEvalTransform(pixels, { resize: o.resize, crop: o.crop }), { mode: o.mode }) as tf.Tensor3D);
+}
+
+/** An image file or URL (JPEG or PNG) as a model input `[1, crop, crop, 3]` ({@link imageTransform}). @internal */
 export async function imageInput(image: string, o: ImageInputOptions): Promise<tf.Tensor4D> {
   const pixels = await loadImage(image);
-  return tf.tidy(() => preprocessInput(tf.expandDims(imagenetEvalTransform(pixels, { resize: o.resize, crop: o.crop }), 0), { mode: o.mode }) as tf.Tensor4D);
+  return tf.tidy(() => tf.expandDims(imageTransform(o)(pixels), 0) as tf.Tensor4D);
 }
 
 const IMAGE_FILE = /\.(jpe?g|png)$/i;

@@ -10,12 +10,18 @@ import { modelsCommand } from './commands/models.js';
 import { predictCommand } from './commands/predict.js';
 import { quantizeCommand } from './commands/quantize.js';
 import { summaryCommand } from './commands/summary.js';
+import { pretrainedCommand } from './commands/pretrained.js';
+import { downloadCommand } from './commands/download.js';
+import { cacheCommand } from './commands/cache.js';
 import { nodeCliIo, writeLine, type CliIo } from './io.js';
 
 /** The commands, in help order. */
 const COMMANDS: readonly Command[] = [
   summaryCommand,
   predictCommand,
+  pretrainedCommand,
+  downloadCommand,
+  cacheCommand,
   convertCommand,
   quantizeCommand,
   checkpointCommand,
@@ -78,13 +84,14 @@ function findCommand(name: string): Command {
  * exit code instead of exiting — the bin is `process.exitCode = await
  * runCli(process.argv.slice(2))`.
  *
- * Commands: `summary <model> [--input HxW] [--json]`, `predict <model>
- * <image...> --weights <file|url> [--top k]`, `convert <model> --weights
- * <file.pth|file.safetensors> --out <dir> [--optimize]`, `checkpoint
- * <file.pth> [--out file.safetensors]`, `bench <model>`, `gradients`,
- * `models`; `--help` on each. Without arguments, or with `-h`/`--help`, it
- * prints the command list; `-v`/`--version` prints the package's version;
- * both exit 0.
+ * Commands: `summary <model> [--input HxW] [--json]`, `predict <tag>
+ * <image...> [--top k]` (published weights) or `predict <model> <image...>
+ * --weights <file|url>`, `pretrained [filter]`, `download <tag>`, `cache
+ * [ls|rm|dir]`, `convert <model> --weights <file.pth|file.safetensors> --out
+ * <dir> [--optimize]`, `checkpoint <file.pth> [--out file.safetensors]`,
+ * `bench <model>`, `gradients`, `models`; `--help` on each. Without
+ * arguments, or with `-h`/`--help`, it prints the command list;
+ * `-v`/`--version` prints the package's version; both exit 0.
  *
  * @param argv - the arguments, e.g. `['summary', 'resnet50', '--json']`.
  * @param io - where to write; the process's streams by default.

@@ -6,7 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { checkInteger } from '../validate.js';
 import { centerCrop } from './center-crop.js';
-import { resizeImage } from './resize.js';
+import { resizeImage, type Interpolation } from './resize.js';
 import { checkRgbImage, imageToTensor, tensorToImage, type RgbImage } from './rgb-image.js';
 
 /**
@@ -29,6 +29,11 @@ export interface ImagenetEvalTransformArgs {
    * @defaultValue 224 ({@link DEFAULT_EVAL_CROP})
    */
   crop?: number;
+  /**
+   * The resize filter (Pillow's).
+   * @defaultValue `'bilinear'`
+   */
+  interpolation?: Interpolation;
 }
 
 /**
@@ -125,7 +130,7 @@ export function imagenetEvalTransform(
   const resize = checkInteger(args.resize ?? DEFAULT_EVAL_RESIZE, 'imagenetEvalTransform', 'resize');
   const crop = checkInteger(args.crop ?? DEFAULT_EVAL_CROP, 'imagenetEvalTransform', 'crop');
   const rgb = isTensor(image) ? tensorToImage(image) : checkRgbImage(image, 'imagenetEvalTransform');
-  const resized = resizeImage(rgb, shorterSideSize(rgb.height, rgb.width, resize));
+  const resized = resizeImage(rgb, { ...shorterSideSize(rgb.height, rgb.width, resize), interpolation: args.interpolation });
   return imageToTensor(centerCrop(resized, { height: crop, width: crop }));
 }
 

@@ -29,7 +29,8 @@ export {
   type DecodePredictionsOptions,
 } from './decode-predictions.js';
 export { imageToTensor, tensorToImage, type RgbImage } from './rgb-image.js';
-export { resizeImage, type ResizeImageArgs } from './resize.js';
+export { resizeImage, INTERPOLATIONS, type ResizeImageArgs, type Interpolation } from './resize.js';
+export { createTransform, type DataConfig, type ImageTransform } from './transform.js';
 export { centerCrop, type CenterCropArgs } from './center-crop.js';
 export {
   imagenetEvalTransform,

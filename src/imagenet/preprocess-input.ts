@@ -107,9 +107,24 @@ export function preprocessInput(x: tf.Tensor, options: PreprocessInputOptions = 
       case 'tf':
         return tf.sub(tf.div(pixels, 127.5), 1);
       case 'torch':
-        return tf.div(tf.sub(tf.div(pixels, 255), tf.tensor1d(TORCH_MEAN_RGB)), tf.tensor1d(TORCH_STD_RGB));
+        return normalizeRgb(pixels, TORCH_MEAN_RGB, TORCH_STD_RGB);
       case 'caffe':
         return tf.sub(tf.reverse(pixels, -1), tf.tensor1d(CAFFE_MEAN_BGR));
     }
   });
+}
+
+/**
+ * torchvision's `ToTensor` + `Normalize(mean, std)` on float32 RGB pixels
+ * 0..255 (channels last): `(x / 255 - mean) / std` per channel, in float32.
+ * Call inside `tf.tidy`.
+ *
+ * @example
+ * ```ts
+ * const x = tf.tidy(() => normalizeRgb(pixels, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]));
+ * ```
+ * @internal
+ */
+export function normalizeRgb(pixels: tf.Tensor, mean: readonly number[], std: readonly number[]): tf.Tensor {
+  return tf.div(tf.sub(tf.div(pixels, 255), tf.tensor1d([...mean])), tf.tensor1d([...std]));
 }

@@ -1,7 +1,7 @@
 import { FetchError } from '../errors.js';
 import type { Deadline } from './deadline.js';
 import { describeError, withCause } from './error-detail.js';
-import { readBody } from './read-body.js';
+import { readBody, streamBody, type ChunkSink, type ReadBodyArgs } from './read-body.js';
 
 /**
  * What {@link fetchUrl} needs besides the URL.
@@ -39,6 +39,34 @@ export interface FetchUrlArgs {
  * @internal
  */
 export async function fetchUrl(url: string, args: FetchUrlArgs): Promise<Uint8Array> {
+  const { body, read } = await openUrl(url, args);
+  if (body === null) {
+    args.onProgress?.(0, read.total);
+    return new Uint8Array(0);
+  }
+  return readBody(body, read);
+}
+
+/**
+ * GETs `url` as {@link fetchUrl} does, but hands each chunk of the body to
+ * `sink` as it arrives instead of collecting it: a download of any size holds
+ * one chunk at a time (e.g. to write it to a file).
+ *
+ * @throws FetchError as {@link fetchUrl}, or whatever `sink.push` throws.
+ * @example
+ * ```ts
+ * await streamUrl(url, { deadline, label: url }, { length: 0, push: (chunk) => file.write(chunk) });
+ * ```
+ * @internal
+ */
+export async function streamUrl(url: string, args: FetchUrlArgs, sink: ChunkSink): Promise<void> {
+  const { body, read } = await openUrl(url, args);
+  if (body === null) args.onProgress?.(0, read.total);
+  else await streamBody(body, read, sink);
+}
+
+/** Sends the request and checks the status and announced size; the body is left for the caller to read. */
+async function openUrl(url: string, args: FetchUrlArgs): Promise<{ body: ReadableStream<Uint8Array> | null; read: ReadBodyArgs }> {
   const { deadline, label, headers, maxBytes, onProgress } = args;
   if (typeof fetch !== 'function') {
     throw new FetchError(`cannot fetch ${label}: no global fetch in this runtime (needs Node 18+ or a browser)`);
@@ -70,18 +98,10 @@ export async function fetchUrl(url: string, args: FetchUrlArgs): Promise<Uint8Ar
     discard(response);
     throw new FetchError(`${where} is ${total} bytes (Content-Length), more than maxBytes (${maxBytes})`);
   }
-  if (response.body === null) {
-    onProgress?.(0, total);
-    return new Uint8Array(0);
-  }
-  return readBody(response.body, {
-    deadline,
-    label: where,
-    total,
-    strictLength: !encodingHidden,
-    maxBytes,
-    onProgress,
-  });
+  return {
+    body: response.body,
+    read: { deadline, label: where, total, strictLength: !encodingHidden, maxBytes, onProgress },
+  };
 }
 
 /** Releases a response body we will not read, so its connection is not held open. */

@@ -46,25 +46,46 @@ export interface ReadBodyArgs {
  * @internal
  */
 export async function readBody(body: ReadableStream<Uint8Array>, args: ReadBodyArgs): Promise<Uint8Array> {
+  const sink = new ByteSink(args.total);
+  await streamBody(body, args, sink);
+  return sink.finish();
+}
+
+/**
+ * Where {@link streamBody} puts the chunks of a body: a buffer
+ * ({@link ByteSink}) or a file being written.
+ * @internal
+ */
+export interface ChunkSink {
+  /** Bytes pushed so far. */
+  readonly length: number;
+  /** Takes one chunk; a returned promise is awaited before the next read (back-pressure). */
+  push(chunk: Uint8Array): void | Promise<void>;
+}
+
+/**
+ * Streams a response body chunk by chunk into `sink`, with the checks of
+ * {@link readBody} (deadline, truncation, `maxBytes`, progress); the stream is
+ * cancelled on every early exit.
+ *
+ * @throws FetchError as {@link readBody}, or whatever `sink.push` throws.
+ * @example
+ * ```ts
+ * await streamBody(response.body, { deadline, label: url, total, strictLength: true }, fileSink);
+ * ```
+ * @internal
+ */
+export async function streamBody(body: ReadableStream<Uint8Array>, args: ReadBodyArgs, sink: ChunkSink): Promise<void> {
   const { deadline, label, total, strictLength, maxBytes, onProgress } = args;
-  const sink = new ByteSink(total);
   const reader = body.getReader();
   const signal = deadline.signal;
-
-  let onAbort: (() => void) | undefined;
-  const interrupted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  interrupted.catch(() => undefined); // handled through Promise.race below
 
   let finished = false;
   try {
     for (;;) {
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
-        result = await Promise.race([reader.read(), interrupted]);
+        result = await readOrAbort(reader, signal);
       } catch (e) {
         if (signal.aborted) throw withCause(deadline.error(label, sink.length, total), e);
         throw withCause(
@@ -80,14 +101,13 @@ export async function readBody(body: ReadableStream<Uint8Array>, args: ReadBodyA
         finished = true;
         break;
       }
-      sink.push(result.value);
+      await sink.push(result.value);
       if (maxBytes !== undefined && sink.length > maxBytes) {
         throw new FetchError(`${label} sent more than maxBytes (${maxBytes}) bytes; refusing the rest`);
       }
       onProgress?.(sink.length, total);
     }
   } finally {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
     if (!finished) reader.cancel().catch(() => undefined);
   }
 
@@ -96,5 +116,31 @@ export async function readBody(body: ReadableStream<Uint8Array>, args: ReadBodyA
       `truncated body from ${label}: expected ${total} bytes (Content-Length), received ${sink.length}`,
     );
   }
-  return sink.finish();
+}
+
+/**
+ * The next chunk of `reader`, or a rejection as soon as `signal` aborts.
+ * Each read gets its own abort listener, removed when the read settles: a
+ * `Promise.race` against one long-lived "aborted" promise would keep every
+ * race's result — every chunk — reachable until the transfer ends.
+ */
+function readOrAbort(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  signal: AbortSignal,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    reader.read().then(
+      (result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

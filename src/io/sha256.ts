@@ -57,12 +57,56 @@ export function normalizeSha256(expected: string): string {
  * @internal
  */
 export async function verifySha256(bytes: Uint8Array, expected: string, label: string): Promise<void> {
-  const actual = await sha256Hex(bytes);
-  if (actual !== expected) {
-    throw new FetchError(
-      `integrity check failed for ${label}: expected sha256 ${expected}, got ${actual} (${bytes.byteLength} bytes); the file is corrupt, truncated or a different version`,
-    );
-  }
+  checkSha256(await sha256Hex(bytes), expected, label, bytes.byteLength);
+}
+
+/**
+ * Throws a `FetchError` naming both digests unless the hex digest `actual`
+ * equals `expected` or, when `expected` is shorter (torch.hub's convention: the
+ * hex in a file name such as `resnet18-f37072fd.pth`), starts with it.
+ *
+ * @param expected - lowercase hex: a whole digest or a prefix of one.
+ * @example
+ * ```ts
+ * checkSha256(actual, 'f37072fd', 'resnet18-f37072fd.pth', 46_830_571);
+ * ```
+ * @internal
+ */
+export function checkSha256(actual: string, expected: string, label: string, byteLength: number): void {
+  if (actual === expected || (expected.length < actual.length && actual.startsWith(expected))) return;
+  const what = expected.length < actual.length ? `a sha256 starting with ${expected}` : `sha256 ${expected}`;
+  throw new FetchError(
+    `integrity check failed for ${label}: expected ${what}, got ${actual} (${byteLength} bytes); the file is corrupt, truncated or a different version`,
+  );
+}
+
+/**
+ * A SHA-256 computed chunk by chunk (Node's `node:crypto`; WebCrypto has no
+ * incremental digest), for files too large to hash in one buffer.
+ * @internal
+ */
+export interface IncrementalSha256 {
+  /** Hashes the next chunk. */
+  update(chunk: Uint8Array): void;
+  /** The digest of everything so far, as 64 lowercase hex digits. */
+  hex(): string;
+}
+
+/**
+ * A new {@link IncrementalSha256} (Node only).
+ *
+ * @example
+ * ```ts
+ * const hash = await incrementalSha256();
+ * hash.update(chunk1); hash.update(chunk2);
+ * hash.hex();
+ * ```
+ * @internal
+ */
+export async function incrementalSha256(): Promise<IncrementalSha256> {
+  const nodeCrypto = await hiddenImport<typeof import('node:crypto')>('node:crypto');
+  const hash = nodeCrypto.createHash('sha256');
+  return { update: (chunk) => hash.update(chunk), hex: () => hash.digest('hex') };
 }
 
 async function getSubtle(): Promise<SubtleCrypto> {

@@ -21,6 +21,8 @@ import { featuresOnly } from '../features/features-only.js';
 import { loadPyTorchWeights, type LoadPyTorchWeightsOptions, type PyTorchWeightsSource } from '../weights/load-pytorch.js';
 import { loadKerasWeights, type KerasWeightsSource } from '../weights/load-keras.js';
 import type { LoadWeightsOptions } from '../weights/load-options.js';
+import { createPretrainedModel, wantsPretrained } from '../pretrained/load.js';
+import type { PretrainedOptions } from '../pretrained/options.js';
 
 /**
  * A model name for {@link createModel} and {@link getModel}: one of the
@@ -214,34 +216,74 @@ export interface CreateModelWithWeightsOptions extends CreateModelOptions {
 }
 
 /**
+ * Options of {@link createModel} with published weights: the model options,
+ * which weights, and how to fetch and cache them ({@link PretrainedOptions}).
+ *
+ * @example
+ * ```ts
+ * const model = await createModel('resnet50', { pretrained: true, classifierActivation: 'linear' });
+ * const tuned = await createModel('resnet50.a1_in1k', { pretrained: true, classes: 10 }); // new classifier
+ * const cifar = await createModel('resnet32', { pretrained: true, mirror: 'http://127.0.0.1:8080' });
+ * ```
+ */
+export interface CreatePretrainedOptions extends CreateModelOptions, PretrainedOptions {
+  /**
+   * Which published weights: `true` for those the name says (a tag such as
+   * `resnet50.tv2_in1k`, or a model name for its default weights); or a tag;
+   * a weights name of the model (`'a1_in1k'`); or torchvision's enum name
+   * (`'IMAGENET1K_V2'`, `'DEFAULT'`).
+   */
+  pretrained: true | string;
+  /**
+   * Options of the weight loader (strictness, progress of the assignment).
+   * @defaultValue strict loading
+   */
+  weightsOptions?: Pick<LoadWeightsOptions, 'strict' | 'onProgress'>;
+}
+
+/**
  * Builds a registered model by name, timm-style: `createModel('resnext50_32x4d')`.
  * Names follow the source whose weights they match (torchvision, timm,
  * Keras, paper); layer names are that source's module paths, so its weights
  * load by name. `options` go over the model's own defaults. With `weights`
  * it skips random initialisation (`init: 'zeros'`), loads them, and returns
- * a promise of the loaded model.
+ * a promise of the loaded model. With `pretrained` it returns a promise of
+ * the model with published weights — the name may be a tag such as
+ * `resnet50.a1_in1k`, or a model name for its default weights — downloaded
+ * once into a verified cache (see {@link CreatePretrainedOptions},
+ * {@link listPretrained}); `weights` may also be a torchvision enum name
+ * (`'IMAGENET1K_V2'`).
  *
  * @throws {@link ConfigError} for an unknown name (suggesting the nearest
- *   registered names) or invalid options.
+ *   registered names) or invalid options; with `pretrained`, the promise
+ *   rejects with a `ConfigError` for an unknown tag (with a did-you-mean hint)
+ *   and a `FetchError` when the weights cannot be downloaded or verified.
  *
  * @example
  * ```ts
  * const model = createModel('seresnet50', { classifierActivation: 'linear', init: 'zeros' });
  * const backbone = createModel('resnet50d', { includeTop: false, outputStride: 16 });
  * const features = createModel('resnet18', { featuresOnly: true, outIndices: [1, 2, 3, 4] });
- * const pretrained = await createModel('resnet50', { weights: 'resnet50.safetensors' });
+ * const loaded = await createModel('resnet50', { weights: 'resnet50.safetensors' });
+ * const trained = await createModel('resnet50', { pretrained: true }); // torchvision's DEFAULT weights
+ * const cifar = await createModel('resnet32.akamaster_cifar10', { pretrained: true });
  * ```
  */
+export function createModel(name: ModelName, options: CreatePretrainedOptions): Promise<tf.LayersModel>;
 export function createModel(name: ModelName, options: CreateModelWithWeightsOptions): Promise<tf.LayersModel>;
 export function createModel(name: ModelName, options?: CreateModelOptions): tf.LayersModel;
 export function createModel(
   name: ModelName,
-  options: CreateModelOptions | CreateModelWithWeightsOptions = {},
+  options: CreateModelOptions | CreateModelWithWeightsOptions | CreatePretrainedOptions = {},
 ): tf.LayersModel | Promise<tf.LayersModel> {
-  const entry = lookup(name, 'createModel');
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError(`createModel("${name}"): options must be an object, got ${describe(options)}`);
   }
+  // Published weights (`pretrained`, or a torchvision enum name as `weights`): src/pretrained.
+  if (wantsPretrained(options as { pretrained?: unknown })) {
+    return createPretrainedModel(name, options as CreatePretrainedOptions, (model, modelOptions) => createModel(model, modelOptions));
+  }
+  const entry = lookup(name, 'createModel');
   const { featuresOnly: asFeatures, outIndices, weights, weightsOptions, ...modelOptions } =
     options as Partial<CreateModelWithWeightsOptions>;
   if (asFeatures !== undefined) checkBoolean(asFeatures, `createModel("${name}")`, 'featuresOnly');

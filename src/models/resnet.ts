@@ -9,6 +9,7 @@ import type { StemType } from './stem.js';
 import { planStages, resolveStagePlan } from './stage-plan.js';
 import { assembleNetwork, stem } from './network.js';
 import { resolveOptions, type ResNetOptions } from './options.js';
+import { presetModel, type PresetWeightsOptions } from './preset-weights.js';
 import { ConfigError } from '../errors.js';
 import { checkOneOf, describe } from '../validate.js';
 
@@ -191,14 +192,19 @@ function resolveDilation(
 
 /**
  * ResNet-18 (basic blocks, [2, 2, 2, 2]); 11,689,512 trainable parameters as torchvision's.
+ * With `weights` (torchvision's enum name, as `resnet18(weights='IMAGENET1K_V1')`
+ * there), every preset resolves to the model with those published weights
+ * loaded (see {@link createModel}'s `pretrained`).
  *
  * @example
  * ```ts
  * const model = resnet18({ classifierActivation: 'linear' });
  * ```
  */
-export function resnet18(options?: ResNetOptions): tf.LayersModel {
-  return resnet(18, options);
+export function resnet18(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet18(options?: ResNetOptions): tf.LayersModel;
+export function resnet18(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return presetModel('resnet18', options, (o) => resnet(18, o));
 }
 
 /**
@@ -209,8 +215,10 @@ export function resnet18(options?: ResNetOptions): tf.LayersModel {
  * const backbone = resnet34({ includeTop: false, pooling: 'avg' });
  * ```
  */
-export function resnet34(options?: ResNetOptions): tf.LayersModel {
-  return resnet(34, options);
+export function resnet34(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet34(options?: ResNetOptions): tf.LayersModel;
+export function resnet34(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return presetModel('resnet34', options, (o) => resnet(34, o));
 }
 
 /**
@@ -222,10 +230,13 @@ export function resnet34(options?: ResNetOptions): tf.LayersModel {
  * import { resnet50 } from 'tfjs-resnet';
  * const model = resnet50();
  * const probs = model.predict(tf.zeros([1, 224, 224, 3])) as tf.Tensor;
+ * const trained = await resnet50({ weights: 'IMAGENET1K_V2' }); // torchvision's weights, downloaded once and cached
  * ```
  */
-export function resnet50(options?: ResNetOptions): tf.LayersModel {
-  return resnet(50, options);
+export function resnet50(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet50(options?: ResNetOptions): tf.LayersModel;
+export function resnet50(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return presetModel('resnet50', options, (o) => resnet(50, o));
 }
 
 /**
@@ -236,8 +247,10 @@ export function resnet50(options?: ResNetOptions): tf.LayersModel {
  * const model = resnet101({ style: 'keras' });
  * ```
  */
-export function resnet101(options?: ResNetOptions): tf.LayersModel {
-  return resnet(101, options);
+export function resnet101(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet101(options?: ResNetOptions): tf.LayersModel;
+export function resnet101(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return presetModel('resnet101', options, (o) => resnet(101, o));
 }
 
 /**
@@ -248,6 +261,8 @@ export function resnet101(options?: ResNetOptions): tf.LayersModel {
  * const model = resnet152({ init: 'zeros' }); // fast build, weights to be loaded
  * ```
  */
-export function resnet152(options?: ResNetOptions): tf.LayersModel {
-  return resnet(152, options);
+export function resnet152(options: PresetWeightsOptions): Promise<tf.LayersModel>;
+export function resnet152(options?: ResNetOptions): tf.LayersModel;
+export function resnet152(options?: ResNetOptions | PresetWeightsOptions): tf.LayersModel | Promise<tf.LayersModel> {
+  return presetModel('resnet152', options, (o) => resnet(152, o));
 }

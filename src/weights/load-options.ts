@@ -43,6 +43,14 @@ export interface LoadWeightsOptions extends Omit<FetchBytesOptions, 'onProgress'
   strict?: boolean;
   /** Called as bytes are read and as weights are assigned, see {@link WeightsProgress}. */
   onProgress?: (progress: WeightsProgress) => void;
+  /**
+   * State-dict keys to leave alone ({@link loadPyTorchWeights}): the model's
+   * weights of these keys keep their values and the source's entries are
+   * reported as ignored — e.g. `['fc.weight', 'fc.bias']` to load a backbone
+   * under a classifier of another size.
+   * @defaultValue none
+   */
+  skipKeys?: readonly string[];
 }
 
 /**

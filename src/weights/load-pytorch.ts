@@ -146,12 +146,13 @@ export async function loadPyTorchWeights(
   const strict = options.strict ?? DEFAULT_LOAD_WEIGHTS_OPTIONS.strict;
   const entries = stateDictTargets(model, FN);
   const constants = new Set(entries.filter((e) => e.kind === 'constant').map((e) => e.key));
-  const targets = entries.filter((e): e is ParamTarget => e.kind === 'param').map(pytorchLoadTarget);
+  const skip = new Set(options.skipKeys ?? []);
+  const targets = entries.filter((e): e is ParamTarget => e.kind === 'param' && !skip.has(e.key)).map(pytorchLoadTarget);
   const { source: src, checkpoint } = await openSource(source, options);
   try {
     const report = assignWeights(FN, targets, src, {
       strict,
-      isIgnored: (key) => constants.has(key) || IGNORED_LEAVES.has(key.slice(key.lastIndexOf('.') + 1)),
+      isIgnored: (key) => constants.has(key) || skip.has(key) || IGNORED_LEAVES.has(key.slice(key.lastIndexOf('.') + 1)),
       onProgress: options.onProgress,
       start,
     });

@@ -18,10 +18,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeSafetensors } from '../../src/weights/safetensors.js';
 import { fixturePath, hashStateDictTensors, readGolden, torchvisionStateDict } from '../helpers/golden-numerics.js';
-import { bundlePage, ensureBuilt, ROOT, wasmDir } from './bundle.js';
-import { CHROMIUM_PATH, launchChromium } from './chromium.js';
+import { bundlePage, ensureBuilt, ROOT } from './bundle.js';
+import { CHROMIUM_PATH } from './chromium.js';
 import type { BrowserResult } from './page.js';
-import { serveStatic } from './server.js';
+import { runPage } from './run-page.js';
 
 const GOLDEN = 'resnet18-dev-1x224x224';
 const PAGE_TIMEOUT_MS = 10 * 60_000;
@@ -63,39 +63,25 @@ async function main(): Promise<number> {
         `from ${bundle.libraryFile}; the rest tfjs and the test page, unminified); no Node modules`,
     );
 
-    const server = await serveStatic({ '/': dir, '/wasm/': wasmDir() });
-    const browser = await launchChromium();
-    try {
-      const page = await browser.context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-      page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') errors.push(`console.${m.type()}: ${m.text()}`);
-      });
-      await page.goto(`${server.url}?prefer=${encodeURIComponent(prefer)}`);
-      await page.waitForFunction(() => window.__result !== undefined, undefined, { timeout: PAGE_TIMEOUT_MS, polling: 250 });
-      const result = (await page.evaluate(() => window.__result)) as BrowserResult;
-      const version = browser.context.browser()?.version() ?? result.userAgent;
+    const run = await runPage<BrowserResult>(dir, '__result', { query: `?prefer=${encodeURIComponent(prefer)}`, timeoutMs: PAGE_TIMEOUT_MS });
+    const result = run.result;
+    const version = run.version ?? result.userAgent;
 
-      console.log(`chromium ${version}`);
-      console.log(`backend: ${result.backend}${result.webglVersion !== undefined ? ` (WebGL ${result.webglVersion}, ${result.webglRenderer ?? 'unknown renderer'})` : ''}`);
-      console.log(`resnet18 ${GOLDEN}: max relative error of the logits ${result.maxRelError.toExponential(2)} (tolerance ${result.tolerance})`);
-      console.log(
-        `time: load weights ${result.loadMs.toFixed(0)} ms (${result.loadedTensors} tensors), ` +
-          `first forward pass ${result.firstPredictMs.toFixed(0)} ms, second ${result.predictMs.toFixed(0)} ms; ` +
-          `total ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
-      if (result.leakedTensors !== 0) console.log(`leaked tensors: ${result.leakedTensors}`);
-      for (const e of errors) console.log(e);
-      if (result.error !== undefined) console.log(result.error);
-      const failed = server.log.filter((r) => r.status !== 200);
-      for (const r of failed) console.log(`HTTP ${r.status} ${r.path}`);
-      console.log(result.ok ? 'browser test: PASS' : 'browser test: FAIL');
-      return result.ok ? 0 : 1;
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    console.log(`chromium ${version}`);
+    console.log(`backend: ${result.backend}${result.webglVersion !== undefined ? ` (WebGL ${result.webglVersion}, ${result.webglRenderer ?? 'unknown renderer'})` : ''}`);
+    console.log(`resnet18 ${GOLDEN}: max relative error of the logits ${result.maxRelError.toExponential(2)} (tolerance ${result.tolerance})`);
+    console.log(
+      `time: load weights ${result.loadMs.toFixed(0)} ms (${result.loadedTensors} tensors), ` +
+        `first forward pass ${result.firstPredictMs.toFixed(0)} ms, second ${result.predictMs.toFixed(0)} ms; ` +
+        `total ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    if (result.leakedTensors !== 0) console.log(`leaked tensors: ${result.leakedTensors}`);
+    for (const e of run.errors) console.log(e);
+    if (result.error !== undefined) console.log(result.error);
+    const failed = run.log.filter((r) => r.status !== 200);
+    for (const r of failed) console.log(`HTTP ${r.status} ${r.path}`);
+    console.log(result.ok ? 'browser test: PASS' : 'browser test: FAIL');
+    return result.ok ? 0 : 1;
   } finally {
     if (keep) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
