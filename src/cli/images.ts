@@ -39,8 +39,7 @@ export function imageInputOptions(values: OptionValues, entry: RegisteredModel, 
  * @internal
  */
 export function imageTransform(o: ImageInputOptions): ImageTransform {
-  return (pixels) =>
-    tf.tidy(() => preprocessInput(imagenetEvalTransform(pixels, { resize: o.resize, crop: o.crop }), { mode: o.mode }) as tf.Tensor3D);
+  return (pixels) => tf.tidy(() => preprocessInput(imagenetEvalTransform(pixels, { resize: o.resize, crop: o.crop }), { mode: o.mode }) as tf.Tensor3D);
 }
 
 /** An image file or URL (JPEG or PNG) as a model input `[1, crop, crop, 3]` ({@link imageTransform}). @internal */
