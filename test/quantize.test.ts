@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
-import { ConfigError, ShapeError, createModel, cifarResnet } from '../src/index.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, ShapeError, createModel, cifarResnet, resnet18 } from '../src/index.js';
 import { createOnnxSession, exportOnnx } from '../src/onnx/index.js';
 import { fixturePath } from './helpers/golden-numerics.js';
 import { CALIBRATION_INDICES, CIFAR_NETS, EVALUATION_INDICES, cifarImages, cifarLabels, percentEqual, torchTop1 } from './helpers/cifar-realworld.js';
@@ -172,6 +175,28 @@ describe('bad calibration input', () => {
     await expect(int8(y, { reduceRange: 'yes' })).rejects.toThrow(/reduceRange must be true or false/);
     expect(() => exportOnnx(model, { quantize: 'int4' } as never)).toThrow(/unknown quantize "int4"; valid values are "int8"/);
     y.dispose();
+  });
+});
+
+describe('onnxruntime runs every convolution, addition and the classifier in int8', () => {
+  test('resnet18: the optimized graph holds QLinearConv ×20, QLinearAdd ×8, QGemm ×1 and no float Conv', async () => {
+    const model = resnet18({ classifierActivation: 'linear', inputShape: [64, 64, 3] });
+    const calibration = tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', 3);
+    const bytes = await exportOnnx(model, { quantize: 'int8', calibration });
+    calibration.dispose();
+    model.dispose();
+    const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-resnet-int8-'));
+    try {
+      const optimized = path.join(dir, 'optimized.onnx');
+      const ort = await import('onnxruntime-node');
+      const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', optimizedModelFilePath: optimized, logSeverityLevel: 3 });
+      await session.release();
+      const counts: Record<string, number> = {};
+      for (const n of decode(new Uint8Array(readFileSync(optimized))).node) counts[n.opType] = (counts[n.opType] ?? 0) + 1;
+      expect([counts.QLinearConv, counts.QLinearAdd, counts.QGemm, counts.Conv ?? 0, counts.Add ?? 0]).toEqual([20, 8, 1, 0, 0]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
