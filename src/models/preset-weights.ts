@@ -5,7 +5,6 @@
  * @module
  */
 import type * as tf from '@tensorflow/tfjs';
-import { createPretrainedModel } from '../pretrained/load.js';
 import type { PretrainedOptions } from '../pretrained/options.js';
 import type { ResNetOptions } from './options.js';
 
@@ -38,6 +37,10 @@ export interface PresetWeightsOptions extends ResNetOptions, PretrainedOptions {
 /**
  * A preset's model: built by `build` without weights, or, when `options`
  * name torchvision's weights, built and loaded with them (a promise).
+ * The pretrained machinery (catalog, cache, download, checkpoint readers) is
+ * imported only then, so an app that builds `resnet18()` without weights does
+ * not carry it in its bundle (bundlers split a dynamic import into a chunk
+ * loaded on first use).
  * @internal
  */
 export function presetModel(
@@ -46,7 +49,9 @@ export function presetModel(
   build: (options: ResNetOptions) => tf.LayersModel,
 ): tf.LayersModel | Promise<tf.LayersModel> {
   if (options !== undefined && options !== null && (options as Partial<PresetWeightsOptions>).weights !== undefined) {
-    return createPretrainedModel(name, options, (model, modelOptions) => build({ name: model, ...modelOptions }));
+    return import('../pretrained/load.js').then(({ createPretrainedModel }) =>
+      createPretrainedModel(name, options, (model, modelOptions) => build({ name: model, ...modelOptions })),
+    );
   }
   return build(options ?? {});
 }
