@@ -62,10 +62,7 @@ export function median(values: number[]): number {
 
 /** Multiply-adds per image at 224×224 from the reference architecture data, if present. */
 export function macsOf(model: ModelName): number | undefined {
-  for (const p of [
-    path.join(ROOT, 'test/fixtures/torchvision-arch-224.json'),
-    path.join(ROOT, '../shared/golden/torchvision-arch-224.json'),
-  ]) {
+  for (const p of [path.join(ROOT, 'test/fixtures/torchvision-arch-224.json'), path.join(ROOT, '../shared/golden/torchvision-arch-224.json')]) {
     if (!existsSync(p)) continue;
     const arch = JSON.parse(readFileSync(p, 'utf8')) as { models?: Record<string, { macs?: number }> };
     const macs = arch.models?.[model]?.macs;

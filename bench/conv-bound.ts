@@ -16,12 +16,17 @@ const backend = await useBestBackend();
 
 /** Median ms of each function (its outputs read back and freed), interleaved, after 2 warm-up rounds. */
 function interleaved<K extends string>(fns: Record<K, () => tf.Tensor | tf.Tensor[]>, rounds: number): Promise<Record<K, number>> {
-  return interleavedMedians(Object.keys(fns) as K[], rounds, (k) => {
-    const out = fns[k]();
-    const outs = Array.isArray(out) ? out : [out];
-    for (const o of outs) o.dataSync();
-    tf.dispose(outs);
-  }, 2);
+  return interleavedMedians(
+    Object.keys(fns) as K[],
+    rounds,
+    (k) => {
+      const out = fns[k]();
+      const outs = Array.isArray(out) ? out : [out];
+      for (const o of outs) o.dataSync();
+      tf.dispose(outs);
+    },
+    2,
+  );
 }
 
 // ---- 1. ResNet-50: kernel time by kind -------------------------------------
@@ -53,7 +58,10 @@ const total = (k: { conv: number; bn: number; other: number }): number => k.conv
 console.log(`# Convolution bound, ResNet-50, batch 1, ${backend}\n`);
 console.log('| model | wall ms | kernels ms | conv kernels ms | BatchNorm kernels ms | other kernels ms |');
 console.log('|---|---|---|---|---|---|');
-for (const [label, ms, k] of [['as built', wall.built, kb], ['optimized', wall.fast, kf]] as const) {
+for (const [label, ms, k] of [
+  ['as built', wall.built, kb],
+  ['optimized', wall.fast, kf],
+] as const) {
   console.log(`| ${label} | ${ms.toFixed(1)} | ${total(k).toFixed(1)} | ${k.conv.toFixed(1)} | ${k.bn.toFixed(1)} | ${k.other.toFixed(1)} |`);
 }
 console.log(
@@ -66,8 +74,18 @@ built.dispose();
 fast.dispose();
 
 // ---- 2. Winograd F(2×2, 3×3) against the direct convolution ----------------
-const BT = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]];
-const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
+const BT = [
+  [1, 0, -1, 0],
+  [0, 1, 1, 0],
+  [0, -1, 1, 0],
+  [0, 1, 0, -1],
+];
+const G = [
+  [1, 0, 0],
+  [0.5, 0.5, 0.5],
+  [0.5, -0.5, 0.5],
+  [0, 0, 1],
+];
 
 /** The 16 transformed kernels G·g·Gᵀ, each a 1×1 convolution kernel [1, 1, C, K]. */
 function winogradKernels(w: tf.Tensor4D): tf.Tensor4D[] {
@@ -76,10 +94,11 @@ function winogradKernels(w: tf.Tensor4D): tf.Tensor4D[] {
   return Array.from({ length: 16 }, (_, ab) => {
     const [a, b] = [ab >> 2, ab & 3];
     const u = new Float32Array(c * k);
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
-      const coef = G[a][i] * G[b][j];
-      if (coef !== 0) for (let t = 0; t < c * k; t++) u[t] += coef * g[(i * 3 + j) * c * k + t];
-    }
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++) {
+        const coef = G[a][i] * G[b][j];
+        if (coef !== 0) for (let t = 0; t < c * k; t++) u[t] += coef * g[(i * 3 + j) * c * k + t];
+      }
     return tf.tensor4d(u, [1, 1, c, k]);
   });
 }
@@ -87,9 +106,12 @@ function winogradKernels(w: tf.Tensor4D): tf.Tensor4D[] {
 /** Depthwise 4×4 filter computing the 16 input transforms Bᵀ·d·B per channel (multiplier 16). */
 function inputTransformFilter(c: number): tf.Tensor4D {
   const f = new Float32Array(16 * c * 16);
-  for (let u = 0; u < 4; u++) for (let v = 0; v < 4; v++) for (let ch = 0; ch < c; ch++) for (let ab = 0; ab < 16; ab++) {
-    f[((u * 4 + v) * c + ch) * 16 + ab] = BT[ab >> 2][u] * BT[ab & 3][v];
-  }
+  for (let u = 0; u < 4; u++)
+    for (let v = 0; v < 4; v++)
+      for (let ch = 0; ch < c; ch++)
+        for (let ab = 0; ab < 16; ab++) {
+          f[((u * 4 + v) * c + ch) * 16 + ab] = BT[ab >> 2][u] * BT[ab & 3][v];
+        }
   return tf.tensor4d(f, [4, 4, c, 16]);
 }
 
@@ -100,7 +122,12 @@ function winograd(x: tf.Tensor4D, U: tf.Tensor4D[], filter: tf.Tensor4D, bias: t
     const k = U[0].shape[3];
     const [th, tw] = [Math.ceil(h / 2), Math.ceil(w / 2)];
     const tiles = n * th * tw;
-    const v = tf.depthwiseConv2d(x, filter, 2, [[0, 0], [1, 2 * th + 1 - h], [1, 2 * tw + 1 - w], [0, 0]]);
+    const v = tf.depthwiseConv2d(x, filter, 2, [
+      [0, 0],
+      [1, 2 * th + 1 - h],
+      [1, 2 * tw + 1 - w],
+      [0, 0],
+    ]);
     const byAb = tf.transpose(tf.reshape(v, [tiles, c, 16]), [2, 0, 1]);
     // The 16 products as 1×1 convolutions (XNNPACK GEMMs with packed, cached weights).
     const m = U.map((u, ab) => tf.conv2d(tf.reshape(tf.slice(byAb, [ab, 0, 0], [1, tiles, c]), [n, th, tw, c]) as tf.Tensor4D, u, 1, 'valid'));
@@ -115,7 +142,12 @@ function winograd(x: tf.Tensor4D, U: tf.Tensor4D[], filter: tf.Tensor4D, bias: t
 console.log(`# Winograd F(2×2, 3×3) vs direct 3×3 convolution (${backend}, batch 1, ms)\n`);
 console.log('| input | direct (fused conv2d) | Winograd | its 16 matrix products alone | max rel. error |');
 console.log('|---|---|---|---|---|');
-for (const [size, c] of [[56, 64], [28, 128], [14, 256], [7, 512]] as const) {
+for (const [size, c] of [
+  [56, 64],
+  [28, 128],
+  [14, 256],
+  [7, 512],
+] as const) {
   const xs = tf.randomNormal([1, size, size, c], 0, 1, 'float32', 2) as tf.Tensor4D;
   const w = tf.randomNormal([3, 3, c, c], 0, 0.05, 'float32', 3) as tf.Tensor4D;
   const bias = tf.randomNormal([c], 0, 1, 'float32', 4) as tf.Tensor1D;

@@ -28,7 +28,12 @@ const MB = 1024 * 1024;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 type Sample = ReturnType<typeof process.memoryUsage>;
-interface Load { ms: number; weights: number; growth: number; external: number }
+interface Load {
+  ms: number;
+  weights: number;
+  growth: number;
+  external: number;
+}
 
 async function measure(file: string): Promise<Load> {
   const model = resnet50({ init: 'zeros', classifierActivation: 'linear' });
@@ -96,10 +101,11 @@ async function main(): Promise<void> {
     }
 
     console.log(
-      `\nloadPyTorchWeights(resnet50, path) — backend ${tf.getBackend()}, Node ${process.version}, ` +
-        `gc ${gc ? 'forced before each load' : 'not exposed'}\n`,
+      `\nloadPyTorchWeights(resnet50, path) — backend ${tf.getBackend()}, Node ${process.version}, ` + `gc ${gc ? 'forced before each load' : 'not exposed'}\n`,
     );
-    console.log('| run | file | file MB | load ms | load time / safetensors | weights MB | peak RSS growth MB | peak external growth MB | RSS growth / file | external growth / file |');
+    console.log(
+      '| run | file | file MB | load ms | load time / safetensors | weights MB | peak RSS growth MB | peak external growth MB | RSS growth / file | external growth / file |',
+    );
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const row of rows) console.log(row);
     console.log(`\nmedians over ${RUNS} runs:`);

@@ -106,7 +106,14 @@ for (const model of models) {
   }
   for (const threads of threadCounts) {
     const r = worker<OrtResult>({ mode: 'ort', model, threads, ...ortIters });
-    rows.push({ model, runtime: `onnxruntime-node ${threads} thr`, variant: 'our ONNX export', timing: r.ours, rssDeltaMB: r.ours.rssDeltaMB, refThreads: threads });
+    rows.push({
+      model,
+      runtime: `onnxruntime-node ${threads} thr`,
+      variant: 'our ONNX export',
+      timing: r.ours,
+      rssDeltaMB: r.ours.rssDeltaMB,
+      refThreads: threads,
+    });
     rows.push({ model, runtime: `onnxruntime-node ${threads} thr`, variant: 'our ONNX export, int8', timing: r.int8, refThreads: threads });
     if (r.reference) {
       refTiming.set(`${model}|${threads}`, r.reference);
@@ -134,16 +141,20 @@ out('| | |');
 out('|---|---|');
 out(`| CPU | ${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length} |`);
 out(`| Node | ${process.version} |`);
-out(`| @tensorflow/tfjs | ${version('@tensorflow/tfjs')} (wasm ${version('@tensorflow/tfjs-backend-wasm')}; tfjs-node ${installed('@tensorflow/tfjs-node') ? version('@tensorflow/tfjs-node') : 'not installed — "tensorflow" not measured'}) |`);
+out(
+  `| @tensorflow/tfjs | ${version('@tensorflow/tfjs')} (wasm ${version('@tensorflow/tfjs-backend-wasm')}; tfjs-node ${installed('@tensorflow/tfjs-node') ? version('@tensorflow/tfjs-node') : 'not installed — "tensorflow" not measured'}) |`,
+);
 out(`| onnxruntime-node | ${version('onnxruntime-node')} |`);
-out(`| torchvision reference | ${models.some((m) => existsSync(referenceOnnxPath(m))) ? 'ONNX export by `bench/setup-reference.sh`' : 'not measured (run `bash bench/setup-reference.sh` with python3-torch and python3-torchvision)'} |`);
+out(
+  `| torchvision reference | ${models.some((m) => existsSync(referenceOnnxPath(m))) ? 'ONNX export by `bench/setup-reference.sh`' : 'not measured (run `bash bench/setup-reference.sh` with python3-torch and python3-torchvision)'} |`,
+);
 out(`| load average (1 min) at start / end | ${loadStart.toFixed(1)} / ${os.loadavg()[0].toFixed(1)} |`);
 out();
 out('Times are medians of per-image milliseconds at 224×224 (batch 1 / batch 8) after one warm-up run. Contenders that are compared (as built vs');
 out("optimized; our ONNX export, fp32 and int8, vs torchvision's) run interleaved in one process, so that they share the machine's load; memory is measured");
 out('in a fresh process per configuration.');
 out('GFLOP/s counts 2 × the multiply-adds of torchvision\'s network. "vs ORT-tv" is the time relative to onnxruntime-node running');
-out("torchvision's own ONNX export at the same thread count (tfjs rows: 1 thread) — lower is better; \"speed-up\" is as-built time / this time.");
+out('torchvision\'s own ONNX export at the same thread count (tfjs rows: 1 thread) — lower is better; "speed-up" is as-built time / this time.');
 out('Tensor peak is `tf.profile(predict).peakBytes` at the largest batch measured (weights included); wasm growth is how much the');
 out('WebAssembly memory grew during inference (it never shrinks: the high-water mark); RSS Δ is the process RSS peak during inference');
 out('above the loaded model (onnxruntime: after creating the session and running both batches) — allocator- and GC-dependent, noisy.');
@@ -158,32 +169,44 @@ if (target50) {
   out();
   out('| target | measured | met |');
   out('|---|---|---|');
-  out(`| wasm: optimized ≥ 1.25× faster than as built | ${f(speedup, 2)}× (${f(wasmBuilt?.timing.b1)} → ${f(wasmFast?.timing.b1)} ms) | ${speedup === undefined ? '—' : speedup >= 1.25 ? 'yes' : 'no'} |`);
+  out(
+    `| wasm: optimized ≥ 1.25× faster than as built | ${f(speedup, 2)}× (${f(wasmBuilt?.timing.b1)} → ${f(wasmFast?.timing.b1)} ms) | ${speedup === undefined ? '—' : speedup >= 1.25 ? 'yes' : 'no'} |`,
+  );
   for (const threads of threadCounts) {
     const ours = rows.find((r) => r.model === 'resnet50' && r.runtime === `onnxruntime-node ${threads} thr` && r.variant === 'our ONNX export');
     const ref = refTiming.get(`resnet50|${threads}`);
     const rt = ratio(ours?.timing.b1, ref?.b1);
-    out(`| ONNX, ${threads} thread${threads > 1 ? 's' : ''}: ≤ 1.1× the time of torchvision's export | ${rt === undefined ? 'not measured' : `${f(rt, 2)}× (${f(ours?.timing.b1, 1)} vs ${f(ref?.b1, 1)} ms)`} | ${rt === undefined ? '—' : rt <= 1.1 ? 'yes' : 'no'} |`);
+    out(
+      `| ONNX, ${threads} thread${threads > 1 ? 's' : ''}: ≤ 1.1× the time of torchvision's export | ${rt === undefined ? 'not measured' : `${f(rt, 2)}× (${f(ours?.timing.b1, 1)} vs ${f(ref?.b1, 1)} ms)`} | ${rt === undefined ? '—' : rt <= 1.1 ? 'yes' : 'no'} |`,
+    );
   }
   for (const threads of threadCounts) {
     const q = rows.find((r) => r.model === 'resnet50' && r.runtime === `onnxruntime-node ${threads} thr` && r.variant === 'our ONNX export, int8');
     const ref = refTiming.get(`resnet50|${threads}`);
     for (const batch of ['b1', 'b8'] as const) {
       const rt = ratio(q?.timing[batch], ref?.[batch]);
-      out(`| ONNX int8, ${threads} thread${threads > 1 ? 's' : ''}, batch ${batch.slice(1)}: ≤ 0.6× the time of torchvision's fp32 export | ${rt === undefined ? 'not measured' : `${f(rt, 2)}× (${f(q?.timing[batch], 1)} vs ${f(ref?.[batch], 1)} ms/img)`} | ${rt === undefined ? '—' : rt <= 0.6 ? 'yes' : 'no'} |`);
+      out(
+        `| ONNX int8, ${threads} thread${threads > 1 ? 's' : ''}, batch ${batch.slice(1)}: ≤ 0.6× the time of torchvision's fp32 export | ${rt === undefined ? 'not measured' : `${f(rt, 2)}× (${f(q?.timing[batch], 1)} vs ${f(ref?.[batch], 1)} ms/img)`} | ${rt === undefined ? '—' : rt <= 0.6 ? 'yes' : 'no'} |`,
+      );
     }
   }
   const p50 = prepared.resnet50;
   const sizeRatio = p50 === undefined ? undefined : p50.int8MB / p50.onnxMB;
-  out(`| ONNX int8 file ≤ 0.3× the fp32 ONNX file | ${f(sizeRatio, 2)}× (${f(p50?.int8MB, 1)} vs ${f(p50?.onnxMB, 1)} MB) | ${sizeRatio === undefined ? '—' : sizeRatio <= 0.3 ? 'yes' : 'no'} |`);
+  out(
+    `| ONNX int8 file ≤ 0.3× the fp32 ONNX file | ${f(sizeRatio, 2)}× (${f(p50?.int8MB, 1)} vs ${f(p50?.onnxMB, 1)} MB) | ${sizeRatio === undefined ? '—' : sizeRatio <= 0.3 ? 'yes' : 'no'} |`,
+  );
   const peakOk = wasmBuilt && wasmFast ? wasmFast.tensorPeakMB! <= wasmBuilt.tensorPeakMB! && wasmFast.wasmGrowthMB! <= wasmBuilt.wasmGrowthMB! : undefined;
-  out(`| optimized peak memory ≤ unoptimized (wasm, batch 8: tensor peak; wasm memory growth) | ${f(wasmFast?.tensorPeakMB)} vs ${f(wasmBuilt?.tensorPeakMB)} MB; ${f(wasmFast?.wasmGrowthMB)} vs ${f(wasmBuilt?.wasmGrowthMB)} MB | ${peakOk === undefined ? '—' : peakOk ? 'yes' : 'no'} |`);
+  out(
+    `| optimized peak memory ≤ unoptimized (wasm, batch 8: tensor peak; wasm memory growth) | ${f(wasmFast?.tensorPeakMB)} vs ${f(wasmBuilt?.tensorPeakMB)} MB; ${f(wasmFast?.wasmGrowthMB)} vs ${f(wasmBuilt?.wasmGrowthMB)} MB | ${peakOk === undefined ? '—' : peakOk ? 'yes' : 'no'} |`,
+  );
   out();
 }
 
 out('## Speed and memory');
 out();
-out('| model | runtime | variant | ms/img (b1 / b8) | GFLOP/s (b1 / b8) | speed-up vs as built (b1 / b8) | vs ORT-tv (b1 / b8) | weights MB | tensor peak MB | wasm growth MB | RSS Δ MB |');
+out(
+  '| model | runtime | variant | ms/img (b1 / b8) | GFLOP/s (b1 / b8) | speed-up vs as built (b1 / b8) | vs ORT-tv (b1 / b8) | weights MB | tensor peak MB | wasm growth MB | RSS Δ MB |',
+);
 out('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const ref = refTiming.get(`${r.model}|${r.refThreads}`);
@@ -210,7 +233,9 @@ for (const m of models) {
 }
 out();
 if (build) {
-  out(`Building ResNet-50 (wasm backend, median of 3): \`init: 'default'\` ${f(build.defaultMs)} ms, \`init: 'zeros'\` ${f(build.zerosMs)} ms (${f(ratio(build.defaultMs, build.zerosMs), 1)}× faster) — use \`'zeros'\` when weights are loaded next.`);
+  out(
+    `Building ResNet-50 (wasm backend, median of 3): \`init: 'default'\` ${f(build.defaultMs)} ms, \`init: 'zeros'\` ${f(build.zerosMs)} ms (${f(ratio(build.defaultMs, build.zerosMs), 1)}× faster) — use \`'zeros'\` when weights are loaded next.`,
+  );
   out();
 }
 

@@ -41,7 +41,11 @@ const [a, b] = [handmade.predict(batch) as tf.Tensor, configured.predict(batch) 
 console.log(`outputs: handmade [${a.shape.join(', ')}], configured [${b.shape.join(', ')}]`);
 const maps = featuresOnly(configured);
 const features = maps.predict(batch) as tf.Tensor[];
-featureInfo(maps).forEach((f, i) => console.log(`  ${f.name.padEnd(7)} ${String(f.channels).padStart(4)} channels, stride ${String(f.reduction).padStart(2)} → [${features[i].shape.join(', ')}]`));
+featureInfo(maps).forEach((f, i) =>
+  console.log(
+    `  ${f.name.padEnd(7)} ${String(f.channels).padStart(4)} channels, stride ${String(f.reduction).padStart(2)} → [${features[i].shape.join(', ')}]`,
+  ),
+);
 
 tf.dispose([batch, a, b, ...features]);
 handmade.dispose();

@@ -16,13 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  createModel,
-  degradationExperiment,
-  degradationSvg,
-  degradationTable,
-  useBestBackend,
-} from 'tfjs-resnet';
+import { createModel, degradationExperiment, degradationSvg, degradationTable, useBestBackend } from 'tfjs-resnet';
 import { shapesDataset } from './data/shapes.js';
 
 const smoke = process.argv.includes('--smoke');
@@ -38,9 +32,7 @@ const results = await degradationExperiment({
 });
 console.log(`\n${degradationTable(results)}\n`);
 
-const svgFile = smoke
-  ? path.join(tmpdir(), 'tfjs-resnet-degradation.svg')
-  : fileURLToPath(new URL('../docs/degradation.svg', import.meta.url));
+const svgFile = smoke ? path.join(tmpdir(), 'tfjs-resnet-degradation.svg') : fileURLToPath(new URL('../docs/degradation.svg', import.meta.url));
 writeFileSync(svgFile, degradationSvg(results, { title: `Gradient norm per stage at initialisation (batch ${batchSize}, training mode)` }));
 console.log(`plot: ${svgFile}`);
 

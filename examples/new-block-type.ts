@@ -45,8 +45,7 @@ export function ecaAttention(gamma = 2, beta = 1): BlockAttention {
     apply(x: tf.SymbolicTensor, ctx: AttentionContext): tf.SymbolicTensor {
       const channels = x.shape[3] as number;
       const k = ecaKernelSize(channels, gamma, beta);
-      const layer = <L extends tf.layers.Layer>(part: string, create: (name: string) => L): L =>
-        ctx.layer(ctx.sub(part), () => create(ctx.sub(part)));
+      const layer = <L extends tf.layers.Layer>(part: string, create: (name: string) => L): L => ctx.layer(ctx.sub(part), () => create(ctx.sub(part)));
       let y = layer('pool', (name) => tf.layers.globalAveragePooling2d({ name })).apply(x) as tf.SymbolicTensor;
       y = layer('to_sequence', (name) => tf.layers.reshape({ targetShape: [channels, 1], name })).apply(y) as tf.SymbolicTensor;
       y = layer('conv', (name) =>

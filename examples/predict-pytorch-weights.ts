@@ -42,7 +42,9 @@ try {
   // 2. Load it by name into a fresh model ('zeros' skips the random initialisation).
   const model = createModel('resnet18', { classifierActivation: 'linear', init: 'zeros' });
   const report = await loadPyTorchWeights(model, file);
-  console.log(`loaded ${report.loaded.length} tensors (${(report.bytes / 2 ** 20).toFixed(1)} MB) in ${report.ms.toFixed(0)} ms; ignored: ${report.ignored.length} num_batches_tracked`);
+  console.log(
+    `loaded ${report.loaded.length} tensors (${(report.bytes / 2 ** 20).toFixed(1)} MB) in ${report.ms.toFixed(0)} ms; ignored: ${report.ignored.length} num_batches_tracked`,
+  );
   const same = original.weights.every((w, i) => {
     const [a, b] = [w.read().dataSync(), model.weights[i].read().dataSync()];
     return a.every((v, j) => v === b[j]);

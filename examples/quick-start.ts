@@ -25,10 +25,20 @@ for (const section of s.sections) console.log(`  ${section.name.padEnd(7)} → [
 // 2. A forward pass on an image-like tensor (0..255), normalized as torchvision expects.
 const image = tf.tidy(() => tf.linspace(0, 255, size * size * 3).reshape([1, size, size, 3]));
 const probs = tf.tidy(() => tf.softmax(model.predict(preprocessInput(image, { mode: 'torch' })) as tf.Tensor));
-console.log('top 3 (random weights, so meaningless):', decodePredictions(probs, { top: 3 })[0].map((p) => `${p.label} ${p.probability.toFixed(4)}`).join(', '));
+console.log(
+  'top 3 (random weights, so meaningless):',
+  decodePredictions(probs, { top: 3 })[0]
+    .map((p) => `${p.label} ${p.probability.toFixed(4)}`)
+    .join(', '),
+);
 
 // 3. Feature levels (timm's feature_info) and an embedding: no classifier, global average pooling.
-console.log('feature levels:', featureInfo(model).map((f) => `${f.name} ${f.channels}ch /${f.reduction}`).join(', '));
+console.log(
+  'feature levels:',
+  featureInfo(model)
+    .map((f) => `${f.name} ${f.channels}ch /${f.reduction}`)
+    .join(', '),
+);
 const backbone = createModel(name, { includeTop: false, pooling: 'avg', inputShape: [size, size, 3] });
 const embedding = tf.tidy(() => backbone.predict(preprocessInput(image, { mode: 'torch' })) as tf.Tensor);
 console.log(`embedding: [${embedding.shape.join(', ')}]`);

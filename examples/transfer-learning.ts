@@ -67,7 +67,9 @@ const finetuned = replaceHead(pretrained, 3);
 const frozen = freezeUpTo(finetuned, 'layer1');
 const frozenBn = finetuned.getLayer('layer1.0.bn2');
 const before = frozenBn.getWeights().map((w) => w.dataSync().slice());
-console.log(`\n2. target task (3 new shapes, ${sizes.target} images): ${frozen.layers.length} layers frozen, ${frozen.trainableParams.toLocaleString('en-US')} parameters trained`);
+console.log(
+  `\n2. target task (3 new shapes, ${sizes.target} images): ${frozen.layers.length} layers frozen, ${frozen.trainableParams.toLocaleString('en-US')} parameters trained`,
+);
 const fineLoss = await train('fine-tune', finetuned, target, sizes.targetEpochs, 1e-3);
 const unchanged = frozenBn.getWeights().every((w, i) => w.dataSync().every((v, j) => Object.is(v, before[i][j])));
 console.log(`  frozen BatchNorm statistics unchanged by fit: ${unchanged ? 'yes ✓' : 'NO ✗'}`);

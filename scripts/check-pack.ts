@@ -31,7 +31,8 @@ const REQUIRED = [
   'dist/node.d.cts',
 ];
 /** Paths that must never be published. */
-const FORBIDDEN = /^(test|tests|src|docs|examples|bench|scripts|\.ci|\.changeset|\.scratch[^/]*|coverage|node_modules)\/|\.(test|spec)\.[cm]?[jt]s$|\.safetensors$|fixtures?\//;
+const FORBIDDEN =
+  /^(test|tests|src|docs|examples|bench|scripts|\.ci|\.changeset|\.scratch[^/]*|coverage|node_modules)\/|\.(test|spec)\.[cm]?[jt]s$|\.safetensors$|fixtures?\//;
 
 interface PackResult {
   size: number;
@@ -51,7 +52,9 @@ for (const f of files) if (FORBIDDEN.test(f)) problems.push(`should not be publi
 const kb = (n: number): string => `${(n / 1024).toFixed(1)} kB`;
 console.log(`npm pack: ${files.length} files, tarball ${kb(result.size)}, unpacked ${kb(result.unpackedSize)}`);
 const dist = result.files.filter((f) => f.path.startsWith('dist/'));
-console.log(`  dist/: ${dist.length} files, ${kb(dist.reduce((a, f) => a + f.size, 0))} (source maps ${kb(dist.filter((f) => f.path.endsWith('.map')).reduce((a, f) => a + f.size, 0))})`);
+console.log(
+  `  dist/: ${dist.length} files, ${kb(dist.reduce((a, f) => a + f.size, 0))} (source maps ${kb(dist.filter((f) => f.path.endsWith('.map')).reduce((a, f) => a + f.size, 0))})`,
+);
 console.log(`  others: ${files.filter((f) => !f.startsWith('dist/')).join(', ')}`);
 
 // Source maps: relative paths only (tsup.config.ts rewrites tsup's absolute ones).
@@ -132,8 +135,12 @@ for (const [what, imports] of [
   ["import { IMAGENET_CLASSES } from 'tfjs-resnet'", `import { IMAGENET_CLASSES } from 'tfjs-resnet'; void IMAGENET_CLASSES;`],
 ] as const) {
   const code = new TextDecoder().decode(
-    (await bundle(`import * as tf from '@tensorflow/tfjs'; ${imports} console.log(JSON.stringify(Object.keys(tf.serialization.SerializationMap.getMap().classNameMap)));`, 'node'))
-      .initial,
+    (
+      await bundle(
+        `import * as tf from '@tensorflow/tfjs'; ${imports} console.log(JSON.stringify(Object.keys(tf.serialization.SerializationMap.getMap().classNameMap)));`,
+        'node',
+      )
+    ).initial,
   );
   const out = execFileSync(process.execPath, ['--input-type=module', '-'], { cwd: ROOT, input: code, encoding: 'utf8' });
   const registered = JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[];

@@ -63,9 +63,14 @@ const PANELS: Panel[] = [
     input: '56×56×256',
     output: '56×56×256',
     main: [
-      conv('1×1 conv, 64 (reduce)', 'conv1'), bn('bn1'), relu(),
-      conv('3×3 conv, 64', 'conv2'), bn('bn2'), relu(),
-      conv('1×1 conv, 256 (×4)', 'conv3'), bn('bn3'),
+      conv('1×1 conv, 64 (reduce)', 'conv1'),
+      bn('bn1'),
+      relu(),
+      conv('3×3 conv, 64', 'conv2'),
+      bn('bn2'),
+      relu(),
+      conv('1×1 conv, 256 (×4)', 'conv3'),
+      bn('bn3'),
     ],
   },
   {
@@ -75,9 +80,14 @@ const PANELS: Panel[] = [
     input: '56×56×256',
     output: '28×28×512',
     main: [
-      conv('1×1 conv, 128', 'conv1'), bn('bn1'), relu(),
-      conv('3×3 conv, 128, stride 2', 'conv2'), bn('bn2'), relu(),
-      conv('1×1 conv, 512', 'conv3'), bn('bn3'),
+      conv('1×1 conv, 128', 'conv1'),
+      bn('bn1'),
+      relu(),
+      conv('3×3 conv, 128, stride 2', 'conv2'),
+      bn('bn2'),
+      relu(),
+      conv('1×1 conv, 512', 'conv3'),
+      bn('bn3'),
     ],
     shortcut: [conv('1×1 conv, 512\nstride 2', 'downsample.0'), { kind: 'bn', text: 'BatchNorm', name: 'downsample.1' }],
   },
@@ -205,8 +215,8 @@ function draw(): string {
     .join('\n');
   const notes = [
     'A block gets a projection shortcut exactly when its stride is not 1 or its channels',
-    'change, else the identity. Layer names are torchvision\'s module paths (state-dict keys).',
-    'torchvision (v1.5) strides the 3×3 conv of a bottleneck; style: \'keras\' (v1) strides the',
+    "change, else the identity. Layer names are torchvision's module paths (state-dict keys).",
+    "torchvision (v1.5) strides the 3×3 conv of a bottleneck; style: 'keras' (v1) strides the",
     'first 1×1, gives convs a bias and names layers conv3_block1_1_conv, conv3_block1_0_conv, …',
   ];
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif">

@@ -8,9 +8,7 @@ import { ConfigError, ShapeError } from './errors.js';
  */
 export function checkInteger(value: unknown, where: string, what: string, min = 1): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new ConfigError(
-      `${where}: ${what} must be an integer ≥ ${min}, got ${describe(value)}`,
-    );
+    throw new ConfigError(`${where}: ${what} must be an integer ≥ ${min}, got ${describe(value)}`);
   }
   return value;
 }
@@ -30,9 +28,7 @@ export function checkBoolean(value: unknown, where: string, what: string): boole
  */
 export function checkOneOf<T>(value: unknown, valid: readonly T[], where: string, what: string): T {
   if (!valid.includes(value as T)) {
-    throw new ConfigError(
-      `${where}: unknown ${what} ${describe(value)}; valid values are ${valid.map((v) => describe(v)).join(', ')}`,
-    );
+    throw new ConfigError(`${where}: unknown ${what} ${describe(value)}; valid values are ${valid.map((v) => describe(v)).join(', ')}`);
   }
   return value as T;
 }
@@ -44,9 +40,7 @@ export function checkOneOf<T>(value: unknown, valid: readonly T[], where: string
  */
 export function nhwcChannels(shape: ReadonlyArray<number | null>, where: string): number {
   if (shape.length !== 4) {
-    throw new ShapeError(
-      `${where}: expects a rank-4 NHWC input [batch, height, width, channels], got rank ${shape.length} (shape ${formatShape(shape)})`,
-    );
+    throw new ShapeError(`${where}: expects a rank-4 NHWC input [batch, height, width, channels], got rank ${shape.length} (shape ${formatShape(shape)})`);
   }
   const c = shape[3];
   if (c == null) throw new ShapeError(`${where}: the channel count (last axis) must be known, got shape ${formatShape(shape)}`);

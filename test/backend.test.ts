@@ -84,11 +84,10 @@ describe('wasm binaries in Node', () => {
       "const y = tf.conv2d(tf.ones([1, 3, 3, 1]), tf.ones([3, 3, 1, 1]), 1, 'valid');",
       'console.log(JSON.stringify({ name, active: tf.getBackend(), y: Array.from(await y.data()) }));',
     ].join('\n');
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '--eval', script],
-      { cwd: root, timeout: 60_000 },
-    );
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], {
+      cwd: root,
+      timeout: 60_000,
+    });
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ name: 'wasm', active: 'wasm', y: [9] });
     // tfjs's "you are running TensorFlow.js in Node.js" advice comes from the cpu backend only.
     expect(stdout + stderr).not.toMatch(/running TensorFlow\.js in Node\.js/);

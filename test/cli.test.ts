@@ -30,7 +30,9 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
-const TORCHVISION = fixture<{ models: Record<string, { trainable_params: number; bn_running_stats: number; macs: number }> }>('torchvision-arch-224.json').models;
+const TORCHVISION = fixture<{ models: Record<string, { trainable_params: number; bn_running_stats: number; macs: number }> }>(
+  'torchvision-arch-224.json',
+).models;
 const TIMM = fixture<Record<string, { trainable_params: number; buffers: number }>>('timm-arch.json');
 const STATE_DICTS = fixture<Record<string, Array<[string, number[], string]>>>('torchvision-state-dicts.json');
 
@@ -46,7 +48,8 @@ describe('help', () => {
   it('no arguments, -h, --help: the command list, exit 0', async () => {
     const none = await cli();
     expect(none.code).toBe(CLI_EXIT_CODES.ok);
-    for (const c of ['summary', 'predict', 'pretrained', 'download', 'cache', 'convert', 'quantize', 'checkpoint', 'bench', 'gradients', 'models']) expect(none.out).toContain(`  ${c}`);
+    for (const c of ['summary', 'predict', 'pretrained', 'download', 'cache', 'convert', 'quantize', 'checkpoint', 'bench', 'gradients', 'models'])
+      expect(none.out).toContain(`  ${c}`);
     expect(none.out).toContain('-v, --version');
     for (const flag of ['-h', '--help']) expect(await cli(flag)).toEqual({ code: 0, out: none.out, err: '' });
   });
@@ -100,7 +103,10 @@ describe('errors say what is valid, exit code ≠ 0', () => {
     [['convert', 'resnet18', '--weights', 'w.safetensors'], /--out is required/],
     [['quantize', 'resnet32', '--weights', 'w.th'], /--calibration is required/],
     [['quantize', 'resnet32', '--weights', 'w.th', '--calibration', 'no/such/folder'], /"no\/such\/folder" is not a readable folder/],
-    [['quantize', 'resnet32', '--weights', 'w.th', '--calibration', '.', '--method', 'kl'], /unknown --method "kl"; valid values are "minmax", "percentile", "mse"/],
+    [
+      ['quantize', 'resnet32', '--weights', 'w.th', '--calibration', '.', '--method', 'kl'],
+      /unknown --method "kl"; valid values are "minmax", "percentile", "mse"/,
+    ],
     [['gradients', '--depths', '21'], /--depths must be comma-separated CIFAR depths/],
     [['models', '--source', 'pytorch'], /valid values are "torchvision", "timm"/],
   ])('%j', async (argv, message) => {
@@ -179,7 +185,10 @@ describe('convert writes a LayersModel directory tf.loadLayersModel opens', () =
 
 describe('predict', () => {
   it('a generated PNG with hash-initialised resnet18 weights: the top 5 of the same pipeline run by hand', async () => {
-    const state = hashStateDict('dev', STATE_DICTS.resnet18.map(([key, shape]) => ({ key, shape })));
+    const state = hashStateDict(
+      'dev',
+      STATE_DICTS.resnet18.map(([key, shape]) => ({ key, shape })),
+    );
     const tensors: Record<string, SafetensorsTensorInput> = {};
     for (const [key, { shape, data }] of Object.entries(state)) tensors[key] = { dtype: 'F32', shape, data };
     const weights = path.join(dir, 'resnet18-hash.safetensors');
@@ -204,7 +213,10 @@ describe('predict', () => {
       return Array.from(tf.softmax(model.predict(x) as tf.Tensor).dataSync());
     });
     model.dispose();
-    const expected = probs.map((p, index) => ({ index, p })).sort((a, b) => b.p - a.p).slice(0, 5);
+    const expected = probs
+      .map((p, index) => ({ index, p }))
+      .sort((a, b) => b.p - a.p)
+      .slice(0, 5);
     expect(result.predictions.map((p) => p.index)).toEqual(expected.map((e) => e.index));
     result.predictions.forEach((p, i) => expect(p.probability).toBeCloseTo(expected[i].p, 6));
     expect(result.predictions[0].label.length).toBeGreaterThan(0);

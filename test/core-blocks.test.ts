@@ -18,8 +18,7 @@ import {
 import { expectNoTensorLeaks } from './helpers/leaks.js';
 
 const size = (shape: ReadonlyArray<number | null>): number => shape.reduce<number>((a, b) => a * (b ?? NaN), 1);
-const trainable = (layers: readonly tf.layers.Layer[]): number =>
-  layers.reduce((a, l) => a + l.trainableWeights.reduce((b, w) => b + size(w.shape), 0), 0);
+const trainable = (layers: readonly tf.layers.Layer[]): number => layers.reduce((a, l) => a + l.trainableWeights.reduce((b, w) => b + size(w.shape), 0), 0);
 const nonTrainable = (layers: readonly tf.layers.Layer[]): number =>
   layers.reduce((a, l) => a + l.nonTrainableWeights.reduce((b, w) => b + size(w.shape), 0), 0);
 
@@ -41,10 +40,7 @@ const projection = (cin: number, cout: number): Count => count(conv(1, cin, cout
 const basic = (cin: number, f: number, stride = 1): Count =>
   plus(count(conv(3, cin, f) + conv(3, f, f), 2 * f), cin === f && stride === 1 ? none : projection(cin, f));
 const bottleneck = (cin: number, f: number, stride = 1): Count =>
-  plus(
-    count(conv(1, cin, f) + conv(3, f, f) + conv(1, f, 4 * f), 6 * f),
-    cin === 4 * f && stride === 1 ? none : projection(cin, 4 * f),
-  );
+  plus(count(conv(1, cin, f) + conv(3, f, f) + conv(1, f, 4 * f), 6 * f), cin === 4 * f && stride === 1 ? none : projection(cin, 4 * f));
 const counted = (layers: readonly tf.layers.Layer[]): Count => ({ trainable: trainable(layers), stats: nonTrainable(layers) });
 
 const input = (h: number, w: number, c: number): tf.SymbolicTensor => tf.input({ shape: [h, w, c] });
@@ -91,8 +87,16 @@ describe('basicBlock', () => {
     try {
       expect(layerNames(block).sort()).toEqual(
         [
-          'layer2.0.conv1_pad', 'layer2.0.conv1', 'layer2.0.bn1', 'layer2.0.act1', 'layer2.0.conv2', 'layer2.0.bn2',
-          'layer2.0.downsample.0', 'layer2.0.downsample.1', 'layer2.0.add', 'layer2.0.act2',
+          'layer2.0.conv1_pad',
+          'layer2.0.conv1',
+          'layer2.0.bn1',
+          'layer2.0.act1',
+          'layer2.0.conv2',
+          'layer2.0.bn2',
+          'layer2.0.downsample.0',
+          'layer2.0.downsample.1',
+          'layer2.0.add',
+          'layer2.0.act2',
         ].sort(),
       );
     } finally {
@@ -133,9 +137,7 @@ describe('bottleneckBlock', () => {
       expect(counted(block.layers)).toEqual({ trainable: c.trainable + biases, stats: c.stats });
       const byName = Object.fromEntries(block.layers.map((l) => [l.name, l]));
       expect(Object.keys(byName).sort()).toEqual(
-        ['0_conv', '0_bn', '1_conv', '1_bn', '1_relu', '2_conv', '2_bn', '2_relu', '3_conv', '3_bn', 'add', 'out']
-          .map((s) => `conv3_block1_${s}`)
-          .sort(),
+        ['0_conv', '0_bn', '1_conv', '1_bn', '1_relu', '2_conv', '2_bn', '2_relu', '3_conv', '3_bn', 'add', 'out'].map((s) => `conv3_block1_${s}`).sort(),
       );
       expect(byName['conv3_block1_1_conv'].getConfig().strides).toEqual([2, 2]);
       expect(byName['conv3_block1_2_conv'].getConfig().strides).toEqual([1, 1]);
@@ -153,7 +155,10 @@ describe('bottleneckBlock', () => {
       expect(cfg('layer2.0.conv1').strides).toEqual([1, 1]);
       expect(cfg('layer2.0.conv2').strides).toEqual([2, 2]);
       expect(cfg('layer2.0.conv2').padding).toBe('valid');
-      expect(cfg('layer2.0.conv2_pad').padding).toEqual([[1, 1], [1, 1]]);
+      expect(cfg('layer2.0.conv2_pad').padding).toEqual([
+        [1, 1],
+        [1, 1],
+      ]);
       expect(cfg('layer2.0.downsample.0').strides).toEqual([2, 2]);
       expect(cfg('layer2.0.bn1').epsilon).toBeCloseTo(1e-5, 12);
       expect(cfg('layer2.0.conv1').useBias).toBe(false);
@@ -233,16 +238,10 @@ describe('composing a residual net by hand', () => {
     const out = tf.layers.dense({ units: 10, activation: 'softmax', name: 'head' }).apply(dropped) as tf.SymbolicTensor;
     const model = tf.model({ inputs: x, outputs: out });
     try {
-      const want = plus(
-        count(conv(3, 3, 16), 16),
-        basic(16, 16),
-        basic(16, 16),
-        basic(16, 32, 2),
-        basic(32, 32),
-        bottleneck(32, 16, 2),
-        bottleneck(64, 16),
-        { trainable: 64 * 10 + 10, stats: 0 },
-      );
+      const want = plus(count(conv(3, 3, 16), 16), basic(16, 16), basic(16, 16), basic(16, 32, 2), basic(32, 32), bottleneck(32, 16, 2), bottleneck(64, 16), {
+        trainable: 64 * 10 + 10,
+        stats: 0,
+      });
       expect(model.countParams()).toBe(total(want));
       const xs = tf.randomNormal([4, 32, 32, 3]);
       const probs = tf.tidy(() => model.predict(xs) as tf.Tensor);
@@ -250,7 +249,6 @@ describe('composing a residual net by hand', () => {
       const sums = tf.tidy(() => probs.sum(1).arraySync() as number[]);
       expect(sums).toEqual([1, 1, 1, 1].map((v) => expect.closeTo(v, 5)));
       tf.dispose([xs, probs]);
-
     } finally {
       model.dispose();
     }
@@ -279,10 +277,7 @@ describe('composing a residual net by hand', () => {
 
 describe('dilation (replaceStrideWithDilation)', () => {
   it('[false, true, true] keeps 28×28 at layer3 and layer4 (output stride 8, as torchvision)', () => {
-    const model = resnet(
-      { block: 'bottleneck', layers: [3, 4, 6, 3], replaceStrideWithDilation: [false, true, true] },
-      { init: 'zeros', includeTop: false },
-    );
+    const model = resnet({ block: 'bottleneck', layers: [3, 4, 6, 3], replaceStrideWithDilation: [false, true, true] }, { init: 'zeros', includeTop: false });
     try {
       const info = modelInfo(model);
       expect(info?.features.map((f) => f.reduction)).toEqual([2, 4, 8, 8, 8]);
@@ -335,7 +330,10 @@ describe('zeroInitLastBn', () => {
       expect(gamma(model.getLayer('z.bn2')).every((v) => v === 0)).toBe(true);
       expect(gamma(model.getLayer('k.bn3')).every((v) => v === 0)).toBe(true);
       for (const n of ['z.bn1', 'z.downsample.1', 'k.bn1', 'k.bn2', 'k.downsample.1']) {
-        expect(gamma(model.getLayer(n)).every((v) => v === 1), n).toBe(true);
+        expect(
+          gamma(model.getLayer(n)).every((v) => v === 1),
+          n,
+        ).toBe(true);
       }
     } finally {
       model.dispose();
@@ -343,13 +341,13 @@ describe('zeroInitLastBn', () => {
   });
 
   it('via resnet(config).blockArgs: identity blocks pass their input through', () => {
-    const model = resnet(
-      { block: 'basic', layers: [2, 2], blockArgs: { zeroInitLastBn: true } },
-      { includeTop: false, inputShape: [16, 16, 3] },
-    );
+    const model = resnet({ block: 'basic', layers: [2, 2], blockArgs: { zeroInitLastBn: true } }, { includeTop: false, inputShape: [16, 16, 3] });
     try {
       for (const n of ['layer1.0.bn2', 'layer1.1.bn2', 'layer2.0.bn2', 'layer2.1.bn2']) {
-        expect(gamma(model.getLayer(n)).every((v) => v === 0), n).toBe(true);
+        expect(
+          gamma(model.getLayer(n)).every((v) => v === 0),
+          n,
+        ).toBe(true);
       }
       // layer1.1 has an identity shortcut and a zero residual: its output is its (non-negative) input.
       tf.tidy(() => {

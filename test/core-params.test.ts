@@ -9,9 +9,7 @@ import { torchvisionArch } from './helpers/torchvision-arch.js';
 import { expectNoTensorLeaks } from './helpers/leaks.js';
 
 type StateDictEntry = [key: string, shape: number[], dtype: string];
-const stateDicts = JSON.parse(
-  readFileSync(new URL('./fixtures/torchvision-state-dicts.json', import.meta.url), 'utf8'),
-) as Record<string, StateDictEntry[]>;
+const stateDicts = JSON.parse(readFileSync(new URL('./fixtures/torchvision-state-dicts.json', import.meta.url), 'utf8')) as Record<string, StateDictEntry[]>;
 
 // A PyTorch parameter's shape in tfjs layout: conv [out, in, kh, kw] → [kh, kw, in, out], linear [out, in] → [in, out].
 const tfjsShape = (shape: number[]): number[] =>
@@ -20,8 +18,7 @@ const TFJS_PARAM: Record<string, number> = { weight: 0, bias: 1, running_mean: 2
 
 const size = (shape: ReadonlyArray<number | null>): number => shape.reduce<number>((a, b) => a * (b ?? NaN), 1);
 const sum = (vars: readonly tf.LayerVariable[]): number => vars.reduce((a, v) => a + size(v.shape), 0);
-const layersOf = (model: tf.LayersModel, cls: string): tf.layers.Layer[] =>
-  model.layers.filter((l) => l.getClassName() === cls);
+const layersOf = (model: tf.LayersModel, cls: string): tf.layers.Layer[] => model.layers.filter((l) => l.getClassName() === cls);
 
 // The figures, independent of the fixture.
 const TORCHVISION_TRAINABLE: Record<ResNetDepth, number> = {

@@ -24,10 +24,7 @@ function expectedNhwc(depth: ResNetDepth, h: number, w: number): number[][] {
   const ref = torchvisionArch(`resnet${depth}`).stage_shapes_nchw;
   const hs = torchvisionStageSizes(h);
   const ws = torchvisionStageSizes(w);
-  return [
-    [null, hs.pool, ws.pool, ref.pool[1]],
-    ...STAGES.map((s, i) => [null, hs.layers[i], ws.layers[i], ref[s][1]]),
-  ] as number[][];
+  return [[null, hs.pool, ws.pool, ref.pool[1]], ...STAGES.map((s, i) => [null, hs.layers[i], ws.layers[i], ref[s][1]])] as number[][];
 }
 
 expectNoTensorLeaks();
@@ -152,7 +149,12 @@ describe('head options', () => {
     const linear = resnet(18, { ...opts, classifierActivation: 'linear' });
     try {
       expect(soft.outputs[0].shape).toEqual([null, 10]);
-      expect(soft.getLayer('fc').getWeights().map((w) => w.shape)).toEqual([[512, 10], [10]]);
+      expect(
+        soft
+          .getLayer('fc')
+          .getWeights()
+          .map((w) => w.shape),
+      ).toEqual([[512, 10], [10]]);
       linear.setWeights(soft.getWeights());
       tf.tidy(() => {
         const x = tf.randomNormal([4, 64, 64, 3], 0, 1, 'float32', 7);
@@ -217,16 +219,30 @@ describe('Keras style: the layers of keras.applications', () => {
       // Keras's model.summary() order of the first block: the shortcut conv after the
       // main path's second ReLU, the two BNs after the two last convs.
       expect(names.slice(7, 19)).toEqual([
-        'conv2_block1_1_conv', 'conv2_block1_1_bn', 'conv2_block1_1_relu',
-        'conv2_block1_2_conv', 'conv2_block1_2_bn', 'conv2_block1_2_relu',
-        'conv2_block1_0_conv', 'conv2_block1_3_conv', 'conv2_block1_0_bn', 'conv2_block1_3_bn',
-        'conv2_block1_add', 'conv2_block1_out',
+        'conv2_block1_1_conv',
+        'conv2_block1_1_bn',
+        'conv2_block1_1_relu',
+        'conv2_block1_2_conv',
+        'conv2_block1_2_bn',
+        'conv2_block1_2_relu',
+        'conv2_block1_0_conv',
+        'conv2_block1_3_conv',
+        'conv2_block1_0_bn',
+        'conv2_block1_3_bn',
+        'conv2_block1_add',
+        'conv2_block1_out',
       ]);
       const classes = Object.fromEntries(model.layers.map((l) => [l.name, l.getClassName()]));
       expect(classes).toMatchObject({
-        conv1_pad: 'ZeroPadding2D', conv1_conv: 'Conv2D', conv1_bn: 'BatchNormalization', conv1_relu: 'Activation',
-        pool1_pad: 'ZeroPadding2D', pool1_pool: 'MaxPooling2D', conv2_block1_add: 'Add',
-        avg_pool: 'GlobalAveragePooling2D', predictions: 'Dense',
+        conv1_pad: 'ZeroPadding2D',
+        conv1_conv: 'Conv2D',
+        conv1_bn: 'BatchNormalization',
+        conv1_relu: 'Activation',
+        pool1_pad: 'ZeroPadding2D',
+        pool1_pool: 'MaxPooling2D',
+        conv2_block1_add: 'Add',
+        avg_pool: 'GlobalAveragePooling2D',
+        predictions: 'Dense',
       });
       // Keras's BN epsilon and the stride on the first 1×1 conv of a block.
       const bn = model.getLayer('conv3_block1_1_bn').getConfig();

@@ -11,14 +11,7 @@ import { resnet } from '../src/models/resnet.js';
 import { modelInfo } from '../src/models/model-info.js';
 import { loadPyTorchWeights } from '../src/weights/load-pytorch.js';
 import { writeSafetensors } from '../src/weights/safetensors.js';
-import {
-  hashInputNhwc,
-  hashStateDictTensors,
-  logitsError,
-  probeError,
-  readGolden,
-  torchvisionStateDict,
-} from './helpers/golden-numerics.js';
+import { hashInputNhwc, hashStateDictTensors, logitsError, probeError, readGolden, torchvisionStateDict } from './helpers/golden-numerics.js';
 
 const TOLERANCE = 1e-4;
 const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-resnet-exactness-'));
@@ -78,7 +71,12 @@ describe('exactness against torchvision (hash init, salt "dev")', () => {
       });
       errors.logits = logitsError(values[stageNames.length], golden.logits);
       expect(values[stageNames.length]).toHaveLength(n * 1000);
-      console.log(`resnet${depth} ${goldenName} max relative errors:`, Object.entries(errors).map(([k, e]) => `${k} ${e.toExponential(2)}`).join(', '));
+      console.log(
+        `resnet${depth} ${goldenName} max relative errors:`,
+        Object.entries(errors)
+          .map(([k, e]) => `${k} ${e.toExponential(2)}`)
+          .join(', '),
+      );
       for (const [stageName, error] of Object.entries(errors)) {
         expect(error, `${stageName} relative error`).toBeLessThan(TOLERANCE);
       }

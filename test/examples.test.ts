@@ -42,9 +42,13 @@ describe('examples (smoke mode)', () => {
     expect(examples.sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  it.concurrent.each(Object.keys(EXPECTED))('%s', async (name) => {
-    const { code, stdout, stderr } = await run(name);
-    expect(code, `${name} failed:\n${stderr}`).toBe(0);
-    expect(stdout).toMatch(EXPECTED[name]);
-  }, 120_000);
+  it.concurrent.each(Object.keys(EXPECTED))(
+    '%s',
+    async (name) => {
+      const { code, stdout, stderr } = await run(name);
+      expect(code, `${name} failed:\n${stderr}`).toBe(0);
+      expect(stdout).toMatch(EXPECTED[name]);
+    },
+    120_000,
+  );
 });

@@ -5,8 +5,17 @@ import { listModels } from '../src/models/registry.js';
 import { expectCounts, expectFeatures, expectStateDict, TIMM_ARCH, TIMM_STATE, withModel } from './helpers/family-arch.js';
 
 const TIMM_NAMES = [
-  'resnet10t', 'resnet18d', 'resnet26', 'resnet26d', 'resnet50d', 'resnet101d',
-  'seresnet18', 'seresnet34', 'seresnet50', 'seresnet101', 'seresnext50_32x4d',
+  'resnet10t',
+  'resnet18d',
+  'resnet26',
+  'resnet26d',
+  'resnet50d',
+  'resnet101d',
+  'seresnet18',
+  'seresnet34',
+  'seresnet50',
+  'seresnet101',
+  'seresnext50_32x4d',
 ];
 
 describe('timm family', () => {

@@ -116,7 +116,12 @@ describe('structure', () => {
         const y = model.getLayer('layer2.0.downsample').apply(x) as tf.Tensor;
         expect(y.shape).toEqual([1, 4, 4, 32]);
         // F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, planes // 4, planes // 4)): 8 zero channels, the 16, 8 zero channels.
-        const expected = tf.pad(tf.stridedSlice(x, [0, 0, 0, 0], [1, 8, 8, 16], [1, 2, 2, 1]), [[0, 0], [0, 0], [0, 0], [8, 8]]);
+        const expected = tf.pad(tf.stridedSlice(x, [0, 0, 0, 0], [1, 8, 8, 16], [1, 2, 2, 1]), [
+          [0, 0],
+          [0, 0],
+          [0, 0],
+          [8, 8],
+        ]);
         expect(Array.from(y.dataSync())).toEqual(Array.from(expected.dataSync()));
       });
     } finally {
@@ -180,7 +185,7 @@ describe('save → load round trip is exact', () => {
 });
 
 describe('registry', () => {
-  it('registers resnet20…110 and plain20…110 as the paper\'s, with CIFAR-10 defaults', () => {
+  it("registers resnet20…110 and plain20…110 as the paper's, with CIFAR-10 defaults", () => {
     const depths = [20, 32, 44, 56, 110];
     expect(listModels({ source: 'paper' })).toEqual([...depths.map((d) => `resnet${d}`), ...depths.map((d) => `plain${d}`)]);
     expect(getModel('plain110').reference).toEqual({ trainableParams: PAPER[110] });

@@ -44,7 +44,11 @@ function torchAvgPoolCeil(x: number[][][], s: number): number[][][] {
 }
 
 describe('ResNet-D average-pool shortcut', () => {
-  for (const [h, w] of [[7, 5], [8, 6], [1, 3]]) {
+  for (const [h, w] of [
+    [7, 5],
+    [8, 6],
+    [1, 3],
+  ]) {
     it(`stride 2 on ${h}×${w}: averages partial windows over their valid pixels (ceil_mode, count_include_pad=False)`, () => {
       const input = tf.input({ shape: [h, w, 3] });
       const block = bottleneckBlock({ filters: 4, stride: 2, name: 'b', shortcut: 'avgPool' });
@@ -72,9 +76,11 @@ describe('ResNet-D average-pool shortcut', () => {
     const at = (i: number, j: number, c: number): number => (i < 5 && j < 4 ? a[i][j][c] : 0);
     const got = (y.arraySync() as number[][][][])[0];
     expect(y.shape).toEqual([1, 5, 4, 8]);
-    for (let i = 0; i < 5; i++) for (let j = 0; j < 4; j++) for (let c = 0; c < 8; c++) {
-      expect(got[i][j][c]).toBeCloseTo((at(i, j, c) + at(i + 1, j, c) + at(i, j + 1, c) + at(i + 1, j + 1, c)) / 4, 6);
-    }
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < 4; j++)
+        for (let c = 0; c < 8; c++) {
+          expect(got[i][j][c]).toBeCloseTo((at(i, j, c) + at(i + 1, j, c) + at(i, j + 1, c) + at(i + 1, j + 1, c)) / 4, 6);
+        }
     tf.dispose([x, y]);
   });
 
@@ -116,7 +122,10 @@ describe('option-A and plain blocks', () => {
 describe('output stride', () => {
   it('outputStride 8 and 16 dilate the last stages as timm does, with the same parameters', () => {
     const base = createModel('resnet26d', { init: 'zeros', includeTop: false });
-    for (const [os, reductions, hw] of [[16, [2, 4, 8, 16, 16], 14], [8, [2, 4, 8, 8, 8], 28]] as const) {
+    for (const [os, reductions, hw] of [
+      [16, [2, 4, 8, 16, 16], 14],
+      [8, [2, 4, 8, 8, 8], 28],
+    ] as const) {
       const m = createModel('resnet26d', { init: 'zeros', includeTop: false, outputStride: os });
       expect(modelInfo(m)!.features.map((f) => f.reduction)).toEqual(reductions);
       expect(m.outputs[0].shape).toEqual([null, hw, hw, 2048]);
@@ -127,12 +136,17 @@ describe('output stride', () => {
     base.dispose();
   });
 
-  it("dilations follow torchvision/timm: first block keeps the previous dilation on its first 3×3", () => {
+  it('dilations follow torchvision/timm: first block keeps the previous dilation on its first 3×3', () => {
     const m = createModel('resnet18d', { init: 'zeros', includeTop: false, outputStride: 8 });
     const d = (n: string): number => (m.getLayer(n).getConfig().dilationRate as number[])[0];
-    expect([d('layer3.0.conv1'), d('layer3.0.conv2'), d('layer3.1.conv1'), d('layer4.0.conv1'), d('layer4.0.conv2'), d('layer4.1.conv2')]).toEqual([1, 2, 2, 2, 4, 4]);
+    expect([d('layer3.0.conv1'), d('layer3.0.conv2'), d('layer3.1.conv1'), d('layer4.0.conv1'), d('layer4.0.conv2'), d('layer4.1.conv2')]).toEqual([
+      1, 2, 2, 2, 4, 4,
+    ]);
     const b = createModel('resnet50', { init: 'zeros', includeTop: false, outputStride: 16 });
-    expect([(b.getLayer('layer4.0.conv2').getConfig().dilationRate as number[])[0], (b.getLayer('layer4.1.conv2').getConfig().dilationRate as number[])[0]]).toEqual([1, 2]);
+    expect([
+      (b.getLayer('layer4.0.conv2').getConfig().dilationRate as number[])[0],
+      (b.getLayer('layer4.1.conv2').getConfig().dilationRate as number[])[0],
+    ]).toEqual([1, 2]);
     m.dispose();
     b.dispose();
   });
@@ -144,7 +158,9 @@ describe('output stride', () => {
     expect(modelInfo(a)!.features).toEqual(modelInfo(b)!.features);
     a.dispose();
     b.dispose();
-    expect(() => resnet({ block: 'basic', layers: [2, 2, 2, 2], replaceStrideWithDilation: [false, false, true] }, { outputStride: 8 })).toThrow(/outputStride 8 and replaceStrideWithDilation .* disagree/);
+    expect(() => resnet({ block: 'basic', layers: [2, 2, 2, 2], replaceStrideWithDilation: [false, false, true] }, { outputStride: 8 })).toThrow(
+      /outputStride 8 and replaceStrideWithDilation .* disagree/,
+    );
     expect(() => resnet(18, { outputStride: 4 as never })).toThrow(ConfigError);
     expect(() => resnet(18, { outputStride: 4 as never })).toThrow(/valid values are 8, 16, 32/);
   });
@@ -241,7 +257,9 @@ describe('grouped bottlenecks and validation', () => {
   });
 
   it('throws ConfigErrors that say what is valid', () => {
-    expect(() => resnet({ block: 'basic', layers: [1, 1, 1, 1], blockArgs: { groups: 32 } as never })).toThrow(/groups and widthPerGroup need a bottleneck block/);
+    expect(() => resnet({ block: 'basic', layers: [1, 1, 1, 1], blockArgs: { groups: 32 } as never })).toThrow(
+      /groups and widthPerGroup need a bottleneck block/,
+    );
     expect(() => bottleneckBlock({ filters: 8, widthPerGroup: 4 })).toThrow(/widthPerGroup must be at least 8/);
     expect(() => bottleneckBlock({ filters: 8, groups: 0 })).toThrow(/groups must be an integer ≥ 1/);
     expect(() => bottleneckBlock({ filters: 8, shortcut: 'pool' as never })).toThrow(/valid values are "projection", "avgPool", "padChannels", "none"/);
@@ -258,7 +276,17 @@ describe('Keras style', () => {
     );
     const names = m.layers.map((l) => l.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const n of ['conv1_1_conv', 'conv1_1_bn', 'conv1_3_conv', 'conv1_bn', 'conv2_block1_se_fc1', 'conv3_block1_0_pool', 'conv3_block1_0_conv', 'conv3_block1_0_bn', 'conv5_block1_drop_path']) {
+    for (const n of [
+      'conv1_1_conv',
+      'conv1_1_bn',
+      'conv1_3_conv',
+      'conv1_bn',
+      'conv2_block1_se_fc1',
+      'conv3_block1_0_pool',
+      'conv3_block1_0_conv',
+      'conv3_block1_0_bn',
+      'conv5_block1_drop_path',
+    ]) {
       expect(names, n).toContain(n);
     }
     expect(m.outputs[0].shape).toEqual([null, 1000]);

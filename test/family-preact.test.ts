@@ -31,8 +31,18 @@ interface TimmArch {
   feature_info: { channels: number[]; reduction: number[]; module: string[] };
 }
 const TIMM_ARCH = fixture<Record<string, TimmArch>>('timm-arch.json');
-interface GoldenStage { shape_nchw: number[]; absmax: number; probe_index_nchw: number[]; probe_value: number[] }
-interface Golden { salt: string; input_shape_nchw: number[]; stages: Record<string, GoldenStage>; logits: number[][] }
+interface GoldenStage {
+  shape_nchw: number[];
+  absmax: number;
+  probe_index_nchw: number[];
+  probe_value: number[];
+}
+interface Golden {
+  salt: string;
+  input_shape_nchw: number[];
+  stages: Record<string, GoldenStage>;
+  logits: number[][];
+}
 const GOLDEN = fixture<Record<string, Golden>>('timm-golden-dev.json');
 
 const size = (shape: readonly (number | null)[]): number => shape.reduce<number>((a, b) => a * (b ?? 1), 1);
@@ -47,9 +57,7 @@ function locate(model: tf.LayersModel, key: string, shape: number[]): { layer: t
   const param = key.slice(dot + 1);
   if (layer.getClassName() === 'Dense') {
     // timm's classifier is a 1×1 conv [out, in, 1, 1]; a Dense kernel is [in, out].
-    return param === 'weight'
-      ? { layer, index: 0, tfjsShape: [shape[1], shape[0]], perm: [1, 0] }
-      : { layer, index: 1, tfjsShape: shape };
+    return param === 'weight' ? { layer, index: 0, tfjsShape: [shape[1], shape[0]], perm: [1, 0] } : { layer, index: 1, tfjsShape: shape };
   }
   if (shape.length === 4) return { layer, index: 0, tfjsShape: [shape[2], shape[3], shape[1], shape[0]], perm: [2, 3, 1, 0] };
   return { layer, index: TFJS_INDEX[param], tfjsShape: shape };
@@ -148,14 +156,21 @@ describe('timm ResNetV2 (BatchNorm): architecture equals timm', () => {
     }
   });
 
-  it('stride on the 3×3 of each stage\'s first block; downsample fed by the pre-activation', () => {
+  it("stride on the 3×3 of each stage's first block; downsample fed by the pre-activation", () => {
     const model = timm('resnetv2_50');
     try {
       expect(model.getLayer('stages.1.blocks.0.conv2').getConfig().strides).toEqual([2, 2]);
-      expect(model.getLayer('stages.1.blocks.0.conv2_pad').getConfig().padding).toEqual([[1, 1], [1, 1]]);
+      expect(model.getLayer('stages.1.blocks.0.conv2_pad').getConfig().padding).toEqual([
+        [1, 1],
+        [1, 1],
+      ]);
       expect(model.getLayer('stages.1.blocks.0.conv1').getConfig().strides).toEqual([1, 1]);
       expect(model.getLayer('stages.1.blocks.0.downsample.conv').getConfig().strides).toEqual([2, 2]);
-      const inbound = (name: string): string => model.getLayer(name).inboundNodes[0].inboundLayers.map((l) => l.name).join();
+      const inbound = (name: string): string =>
+        model
+          .getLayer(name)
+          .inboundNodes[0].inboundLayers.map((l) => l.name)
+          .join();
       expect(inbound('stages.1.blocks.0.downsample.conv')).toBe('stages.1.blocks.0.norm1.act');
       expect(inbound('stages.1.blocks.1.add')).toBe('stages.1.blocks.0.add,stages.1.blocks.1.conv3'); // no ReLU after the sum
       expect(inbound('norm')).toBe('stages.3.blocks.2.add');
@@ -228,9 +243,22 @@ describe('timm resnetv2_50 numerics (float64 reference, hash init)', () => {
 // names of ResNet50V2 (192 layers with the input, as Keras lists them).
 const KERAS_TOTAL = { resnet50v2: 25_613_800, resnet101v2: 44_675_560, resnet152v2: 60_380_648 } as const;
 const KERAS_FIRST = [
-  'input', 'conv1_pad', 'conv1_conv', 'pool1_pad', 'pool1_pool',
-  'conv2_block1_preact_bn', 'conv2_block1_preact_relu', 'conv2_block1_1_conv', 'conv2_block1_1_bn', 'conv2_block1_1_relu',
-  'conv2_block1_2_pad', 'conv2_block1_2_conv', 'conv2_block1_2_bn', 'conv2_block1_2_relu', 'conv2_block1_0_conv', 'conv2_block1_3_conv',
+  'input',
+  'conv1_pad',
+  'conv1_conv',
+  'pool1_pad',
+  'pool1_pool',
+  'conv2_block1_preact_bn',
+  'conv2_block1_preact_relu',
+  'conv2_block1_1_conv',
+  'conv2_block1_1_bn',
+  'conv2_block1_1_relu',
+  'conv2_block1_2_pad',
+  'conv2_block1_2_conv',
+  'conv2_block1_2_bn',
+  'conv2_block1_2_relu',
+  'conv2_block1_0_conv',
+  'conv2_block1_3_conv',
   'conv2_block1_out',
 ];
 const KERAS_LAST = ['conv5_block3_2_relu', 'conv5_block3_3_conv', 'conv5_block3_out', 'post_bn', 'post_relu', 'avg_pool', 'predictions'];
@@ -300,7 +328,9 @@ describe('save → load round trip is exact', () => {
     for (const layer of model.layers) {
       if (layer.getClassName() !== 'BatchNormalization') continue;
       const ws = layer.getWeights();
-      const fresh = ws.map((w, i) => (i === 3 ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', seed++) : tf.randomUniform(w.shape, -0.2, 0.2, 'float32', seed++)));
+      const fresh = ws.map((w, i) =>
+        i === 3 ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', seed++) : tf.randomUniform(w.shape, -0.2, 0.2, 'float32', seed++),
+      );
       layer.setWeights(fresh);
       fresh.forEach((t) => t.dispose());
     }
@@ -347,7 +377,7 @@ describe('registry and feature extraction', () => {
     }
   });
 
-  it('featuresOnly gives timm\'s feature levels', () => {
+  it("featuresOnly gives timm's feature levels", () => {
     const model = createModel('resnetv2_50', { init: 'zeros', inputShape: [64, 96, 3] });
     try {
       const features = featuresOnly(model);
@@ -384,7 +414,10 @@ describe('pre-activation blocks and options', () => {
   });
 
   it('outputStride 16 and 8 dilate instead of striding', () => {
-    for (const [os, d3, red] of [[16, 2, [2, 4, 8, 16, 16]], [8, 4, [2, 4, 8, 8, 8]]] as const) {
+    for (const [os, d3, red] of [
+      [16, 2, [2, 4, 8, 16, 16]],
+      [8, 4, [2, 4, 8, 8, 8]],
+    ] as const) {
       const model = timm('resnetv2_50', { outputStride: os, includeTop: false, inputShape: [64, 64, 3] });
       try {
         expect(modelInfo(model)!.features.map((f) => f.reduction)).toEqual(red);
@@ -397,7 +430,10 @@ describe('pre-activation blocks and options', () => {
   });
 
   it('dropPathRate adds drop-path layers; zeroInitLastBn zeroes each last conv', () => {
-    const model = resnetV2({ block: 'bottleneck', layers: [2, 2], widths: [8, 16] }, { inputShape: [32, 32, 3], dropPathRate: 0.2, zeroInitLastBn: true, classes: 4 });
+    const model = resnetV2(
+      { block: 'bottleneck', layers: [2, 2], widths: [8, 16] },
+      { inputShape: [32, 32, 3], dropPathRate: 0.2, zeroInitLastBn: true, classes: 4 },
+    );
     try {
       expect(model.layers.filter((l) => l.name.endsWith('.drop_path')).map((l) => l.name)).toHaveLength(3); // rate 0 for the first block
       const conv3 = model.getLayer('stages.1.blocks.1.conv3').getWeights()[0];

@@ -41,20 +41,25 @@ describe("featureInfo equals timm's feature_info", () => {
     for (const name of ['resnet18', 'resnet34', 'resnet50']) expect(known.has(name)).toBe(true);
   });
 
-  it('the fixture\'s models are the built-in ones and the five it does not build', () => {
-    expect(Object.keys(TIMM).filter((name) => !known.has(name)).sort()).toEqual(NOT_BUILT);
+  it("the fixture's models are the built-in ones and the five it does not build", () => {
+    expect(
+      Object.keys(TIMM)
+        .filter((name) => !known.has(name))
+        .sort(),
+    ).toEqual(NOT_BUILT);
     expect(timmNames.length).toBeGreaterThan(10);
   });
 
-  for (const name of timmNames) it(name, () => {
-    const model = createModel(name, { init: 'zeros', includeTop: false, inputShape: [null, null, 3] });
-    const ref = TIMM[name].feature_info;
-    const info = featureInfo(model);
-    expect(info.map((f) => f.channels)).toEqual(ref.channels);
-    expect(info.map((f) => f.reduction)).toEqual(ref.reduction);
-    expect(info.map((f) => f.name)).toEqual(ref.module);
-    model.dispose();
-  });
+  for (const name of timmNames)
+    it(name, () => {
+      const model = createModel(name, { init: 'zeros', includeTop: false, inputShape: [null, null, 3] });
+      const ref = TIMM[name].feature_info;
+      const info = featureInfo(model);
+      expect(info.map((f) => f.channels)).toEqual(ref.channels);
+      expect(info.map((f) => f.reduction)).toEqual(ref.reduction);
+      expect(info.map((f) => f.name)).toEqual(ref.module);
+      model.dispose();
+    });
 });
 
 /** Runs `model` on a zero image of `hw` and returns the output shapes (tensors disposed). */
@@ -86,7 +91,11 @@ describe('featuresOnly', () => {
       { name: 'layer3', channels: 1024, reduction: 16 },
       { name: 'layer4', channels: 2048, reduction: 32 },
     ]);
-    expect(outputShapes(features, [64, 64])).toEqual([[1, 8, 8, 512], [1, 4, 4, 1024], [1, 2, 2, 2048]]);
+    expect(outputShapes(features, [64, 64])).toEqual([
+      [1, 8, 8, 512],
+      [1, 4, 4, 1024],
+      [1, 2, 2, 2048],
+    ]);
     // optimizeForInference keeps what a features model returns.
     const fast = optimizeForInference(features);
     expect(featureInfo(fast)).toEqual(featureInfo(features));
@@ -102,7 +111,10 @@ describe('featuresOnly', () => {
     const model = resnet18({ includeTop: false, init: 'zeros', outputStride: 8, inputShape: [64, 64, 3] });
     const features = featuresOnly(model, { outIndices: [3, 4] });
     expect(featureInfo(features).map((f) => f.reduction)).toEqual([8, 8]);
-    expect(outputShapes(features, [64, 64])).toEqual([[1, 8, 8, 256], [1, 8, 8, 512]]);
+    expect(outputShapes(features, [64, 64])).toEqual([
+      [1, 8, 8, 256],
+      [1, 8, 8, 512],
+    ]);
     model.dispose();
   });
 
@@ -115,7 +127,12 @@ describe('featuresOnly', () => {
       { name: 'layer2', channels: 32, reduction: 8 },
       { name: 'layer3', channels: 64, reduction: 16 },
     ]);
-    expect(outputShapes(features, [32, 32])).toEqual([[1, 16, 16, 16], [1, 8, 8, 16], [1, 4, 4, 32], [1, 2, 2, 64]]);
+    expect(outputShapes(features, [32, 32])).toEqual([
+      [1, 16, 16, 16],
+      [1, 8, 8, 16],
+      [1, 4, 4, 32],
+      [1, 2, 2, 64],
+    ]);
     net.dispose();
   });
 

@@ -120,10 +120,14 @@ async function deadlineTimersOf(delayMs: number, fn: () => Promise<void>): Promi
   const realSet = globalThis.setTimeout;
   const realClear = globalThis.clearTimeout;
   globalThis.setTimeout = ((handler: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-    const handle: unknown = realSet((...a: unknown[]) => {
-      pending.delete(handle);
-      handler(...a);
-    }, ms, ...args);
+    const handle: unknown = realSet(
+      (...a: unknown[]) => {
+        pending.delete(handle);
+        handler(...a);
+      },
+      ms,
+      ...args,
+    );
     if (ms === delayMs) {
       started++;
       pending.add(handle);
@@ -205,9 +209,7 @@ describe('fetchBytes over http', () => {
 
   it('aborts a transfer in progress via AbortController', async () => {
     const controller = new AbortController();
-    const e = await fetchError(
-      fetchBytes(`${base}/stall`, { signal: controller.signal, onProgress: () => controller.abort() }),
-    );
+    const e = await fetchError(fetchBytes(`${base}/stall`, { signal: controller.signal, onProgress: () => controller.abort() }));
     expect(e.message).toMatch(/^aborted/);
     expect(e.message).toContain('100 of 1000 bytes');
   });
@@ -313,9 +315,7 @@ describe('fetchBytes options', () => {
   });
 
   it('sha256Hex hashes with WebCrypto', async () => {
-    expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe(
-      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
-    );
+    expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 });
 

@@ -36,8 +36,7 @@ async function noLeak<T>(fn: () => T | Promise<T>): Promise<T> {
 /** An image whose pixel (x, y) channel c is `f(x, y, c)`. */
 function makeImage(height: number, width: number, f: (x: number, y: number, c: number) => number): RgbImage {
   const data = new Uint8Array(height * width * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = f(x, y, c);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = f(x, y, c);
   return { data, height, width };
 }
 
@@ -48,8 +47,7 @@ const gradient = (height: number, width: number): RgbImage =>
   );
 
 /** The pattern the Pillow reference values below were computed on. */
-const pillowPattern = (height: number, width: number): RgbImage =>
-  makeImage(height, width, (x, y, c) => (x * 37 + y * 91 + c * 53 + ((x * y) % 17) * 5) % 256);
+const pillowPattern = (height: number, width: number): RgbImage => makeImage(height, width, (x, y, c) => (x * 37 + y * 91 + c * 53 + ((x * y) % 17) * 5) % 256);
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -63,14 +61,7 @@ function crc32(bytes: Uint8Array): number {
 }
 
 /** A hand-built PNG (any color type / bit depth pngjs's writer cannot make). */
-function rawPng(
-  width: number,
-  height: number,
-  colorType: number,
-  bitDepth: number,
-  rows: number[][],
-  extra: Array<[string, number[]]> = [],
-): Uint8Array {
+function rawPng(width: number, height: number, colorType: number, bitDepth: number, rows: number[][], extra: Array<[string, number[]]> = []): Uint8Array {
   const chunk = (type: string, data: Uint8Array): Buffer => {
     const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
     const len = Buffer.alloc(4);
@@ -163,14 +154,7 @@ describe('preprocessInput', () => {
   });
 
   it("'torch' scales to 0..1 and normalizes with the ImageNet mean and std", async () => {
-    const expected = [
-      (1 - 0.485) / 0.229,
-      (128 / 255 - 0.456) / 0.224,
-      (0 - 0.406) / 0.225,
-      -0.485 / 0.229,
-      -0.456 / 0.224,
-      -0.406 / 0.225,
-    ];
+    const expected = [(1 - 0.485) / 0.229, (128 / 255 - 0.456) / 0.224, (0 - 0.406) / 0.225, -0.485 / 0.229, -0.456 / 0.224, -0.406 / 0.225];
     (await run('torch', true)).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
   });
 
@@ -392,7 +376,14 @@ describe('loadImage', () => {
 describe('resizeImage', () => {
   it('keeps a constant image constant, down and up', () => {
     const flat = makeImage(30, 40, (_x, _y, c) => [17, 128, 250][c]);
-    for (const [height, width] of [[256, 341], [7, 9], [1, 1], [30, 41], [61, 83], [30, 40]]) {
+    for (const [height, width] of [
+      [256, 341],
+      [7, 9],
+      [1, 1],
+      [30, 41],
+      [61, 83],
+      [30, 40],
+    ]) {
       const out = resizeImage(flat, { height, width });
       expect([out.height, out.width, out.data.length]).toEqual([height, width, height * width * 3]);
       const off = out.data.findIndex((v, i) => v !== [17, 128, 250][i % 3]);

@@ -17,8 +17,7 @@ function small(body: (x: tf.SymbolicTensor) => tf.SymbolicTensor | tf.SymbolicTe
   built.push(model);
   return model;
 }
-const conv = (filters: number, kernelSize: number, extra: Record<string, unknown> = {}) =>
-  tf.layers.conv2d({ filters, kernelSize, useBias: false, ...extra });
+const conv = (filters: number, kernelSize: number, extra: Record<string, unknown> = {}) => tf.layers.conv2d({ filters, kernelSize, useBias: false, ...extra });
 const bn = (name?: string) => tf.layers.batchNormalization({ name });
 const relu = (name?: string) => tf.layers.activation({ activation: 'relu', name });
 const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
@@ -88,20 +87,23 @@ describe('optimizeForInference folding rules', () => {
   });
 
   test('squeeze-excitation, average-pool shortcut, padding, pooling and a dense head are copied exactly', async () => {
-    const m = small((i) => {
-      const stem = apply(relu(), apply(bn(), apply(conv(16, 3, { strides: 2 }), apply(tf.layers.zeroPadding2d({ padding: 1 }), i))));
-      const pooled = apply(tf.layers.maxPooling2d({ poolSize: 3, strides: 2 }), apply(tf.layers.zeroPadding2d({ padding: 1 }), stem));
-      let s = apply(tf.layers.globalAveragePooling2d({}), pooled);
-      s = apply(tf.layers.reshape({ targetShape: [1, 1, 16] }), s);
-      s = apply(tf.layers.activation({ activation: 'relu' }), apply(tf.layers.conv2d({ filters: 4, kernelSize: 1 }), s));
-      s = apply(tf.layers.activation({ activation: 'sigmoid' }), apply(tf.layers.conv2d({ filters: 16, kernelSize: 1 }), s));
-      const se = apply(tf.layers.multiply(), [pooled, s]);
-      const short = apply(bn(), apply(conv(16, 1), apply(tf.layers.averagePooling2d({ poolSize: 2, strides: 2, padding: 'same' }), stem)));
-      const sum = apply(relu(), apply(tf.layers.add(), [se, short]));
-      const avg = apply(tf.layers.globalAveragePooling2d({}), sum);
-      const max = apply(tf.layers.globalMaxPooling2d({}), sum);
-      return [apply(tf.layers.dense({ units: 5, activation: 'softmax', name: 'probs' }), avg), max, sum];
-    }, [13, 11, 4]);
+    const m = small(
+      (i) => {
+        const stem = apply(relu(), apply(bn(), apply(conv(16, 3, { strides: 2 }), apply(tf.layers.zeroPadding2d({ padding: 1 }), i))));
+        const pooled = apply(tf.layers.maxPooling2d({ poolSize: 3, strides: 2 }), apply(tf.layers.zeroPadding2d({ padding: 1 }), stem));
+        let s = apply(tf.layers.globalAveragePooling2d({}), pooled);
+        s = apply(tf.layers.reshape({ targetShape: [1, 1, 16] }), s);
+        s = apply(tf.layers.activation({ activation: 'relu' }), apply(tf.layers.conv2d({ filters: 4, kernelSize: 1 }), s));
+        s = apply(tf.layers.activation({ activation: 'sigmoid' }), apply(tf.layers.conv2d({ filters: 16, kernelSize: 1 }), s));
+        const se = apply(tf.layers.multiply(), [pooled, s]);
+        const short = apply(bn(), apply(conv(16, 1), apply(tf.layers.averagePooling2d({ poolSize: 2, strides: 2, padding: 'same' }), stem)));
+        const sum = apply(relu(), apply(tf.layers.add(), [se, short]));
+        const avg = apply(tf.layers.globalAveragePooling2d({}), sum);
+        const max = apply(tf.layers.globalMaxPooling2d({}), sum);
+        return [apply(tf.layers.dense({ units: 5, activation: 'softmax', name: 'probs' }), avg), max, sum];
+      },
+      [13, 11, 4],
+    );
     const input = randomInput([2, 13, 11, 4], 5);
     await checkOptimized(m, input, (fast) => {
       expect(classes(fast, 'BatchNormalization')).toEqual([]);

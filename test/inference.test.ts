@@ -20,7 +20,12 @@ describe('optimizeForInference on the ResNets', () => {
       expect(classes(fast, 'AddActivation')).toHaveLength(8);
       expect(fast.getLayer('layer1.0.act2').getClassName()).toBe('AddActivation');
       expect(fast.getLayer('layer1.0.act2').getConfig().activation).toBe('relu');
-      expect(modelInfo(fast)?.features.map((f) => f.layer)).toEqual(['conv1', ...modelInfo(model)!.features.slice(1).map((f) => f.layer)]);
+      expect(modelInfo(fast)?.features.map((f) => f.layer)).toEqual([
+        'conv1',
+        ...modelInfo(model)!
+          .features.slice(1)
+          .map((f) => f.layer),
+      ]);
     });
     x.dispose();
     model.dispose();
@@ -64,4 +69,3 @@ describe('optimizeForInference on the ResNets', () => {
     model.dispose();
   });
 });
-

@@ -53,8 +53,7 @@ function kerasApplicationsWeights(blocks: number[], classes = 1000): Map<string,
   return out;
 }
 
-const weightShapes = (model: tf.LayersModel): Map<string, number[]> =>
-  new Map(model.weights.map((w) => [w.originalName, w.shape as number[]]));
+const weightShapes = (model: tf.LayersModel): Map<string, number[]> => new Map(model.weights.map((w) => [w.originalName, w.shape as number[]]));
 
 describe('Keras-style weights are those of keras.applications', () => {
   const cases = [
@@ -87,10 +86,12 @@ describe('loadKerasWeights', () => {
   let data: Uint8Array;
   beforeAll(async () => {
     source = build('default');
-    await source.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await source.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     data = new Uint8Array(artifacts.weightData as ArrayBuffer);
   });
 
@@ -187,13 +188,18 @@ describe('loadKerasWeights', () => {
     await expect(loadKerasWeights(other, artifacts as never, { strict: false })).rejects.toThrow(
       /shape mismatch for "predictions\/kernel": the weights have \[256, 10\], the model expects \[256, 7\]/,
     );
-    await expect(
-      loadKerasWeights(build(), { weightSpecs: artifacts.weightSpecs!, weightData: data.subarray(4) }),
-    ).rejects.toThrow(/the manifest describes \d+ bytes of weights but the weight data holds \d+/);
-    const torchStyle = resnet({ block: 'bottleneck', layers: [1, 1, 1, 1], widths: [8, 16, 32, 64], stemWidth: 16 }, { inputShape: [64, 64, 3], classes: 10, init: 'zeros' });
+    await expect(loadKerasWeights(build(), { weightSpecs: artifacts.weightSpecs!, weightData: data.subarray(4) })).rejects.toThrow(
+      /the manifest describes \d+ bytes of weights but the weight data holds \d+/,
+    );
+    const torchStyle = resnet(
+      { block: 'bottleneck', layers: [1, 1, 1, 1], widths: [8, 16, 32, 64], stemWidth: 16 },
+      { inputShape: [64, 64, 3], classes: 10, init: 'zeros' },
+    );
     const error = await loadKerasWeights(torchStyle, artifacts as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WeightsError);
     expect((error as Error).message).toMatch(/built in torchvision style.*style: 'keras'/);
-    await expect(loadKerasWeights(build(), { weightsManifest: 'nope' as never, weightData: data })).rejects.toThrow(/weightsManifest must be an array of groups/);
+    await expect(loadKerasWeights(build(), { weightsManifest: 'nope' as never, weightData: data })).rejects.toThrow(
+      /weightsManifest must be an array of groups/,
+    );
   });
 });

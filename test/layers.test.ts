@@ -56,8 +56,7 @@ interface Case {
   readonly args: GroupedConv2DArgs;
 }
 
-const pair = (v: number | [number, number] | undefined): [number, number] =>
-  v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : v;
+const pair = (v: number | [number, number] | undefined): [number, number] => (v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : v);
 
 const CASES: readonly Case[] = [
   { label: 'groups 1, same, stride 1', batch: 2, size: [9, 9], cin: 8, args: { filters: 12, kernelSize: 3, padding: 'same', groups: 1 } },
@@ -66,11 +65,23 @@ const CASES: readonly Case[] = [
   { label: 'groups 32, same, stride 2', batch: 2, size: [9, 9], cin: 64, args: { filters: 128, kernelSize: 3, strides: 2, padding: 'same', groups: 32 } },
   { label: 'groups 4, valid, stride 2', batch: 2, size: [11, 11], cin: 32, args: { filters: 64, kernelSize: 3, strides: 2, padding: 'valid', groups: 4 } },
   { label: 'groups 4, dilation 2, same', batch: 2, size: [12, 12], cin: 16, args: { filters: 16, kernelSize: 3, dilationRate: 2, padding: 'same', groups: 4 } },
-  { label: 'groups 8, dilation 2, valid', batch: 2, size: [12, 12], cin: 16, args: { filters: 24, kernelSize: 3, dilationRate: 2, padding: 'valid', groups: 8 } },
+  {
+    label: 'groups 8, dilation 2, valid',
+    batch: 2,
+    size: [12, 12],
+    cin: 16,
+    args: { filters: 24, kernelSize: 3, dilationRate: 2, padding: 'valid', groups: 8 },
+  },
   { label: 'groups 2 of 32 channels (split path)', batch: 2, size: [14, 14], cin: 64, args: { filters: 64, kernelSize: 3, padding: 'same', groups: 2 } },
   { label: 'groups = in (depthwise, multiplier 2)', batch: 2, size: [8, 8], cin: 16, args: { filters: 32, kernelSize: 3, padding: 'same', groups: 16 } },
   { label: '1×1, groups 16', batch: 2, size: [5, 5], cin: 32, args: { filters: 64, kernelSize: 1, groups: 16 } },
-  { label: '3×1 kernel, strides [2, 1]', batch: 2, size: [8, 7], cin: 8, args: { filters: 8, kernelSize: [3, 1], strides: [2, 1], padding: 'same', groups: 4 } },
+  {
+    label: '3×1 kernel, strides [2, 1]',
+    batch: 2,
+    size: [8, 7],
+    cin: 8,
+    args: { filters: 8, kernelSize: [3, 1], strides: [2, 1], padding: 'same', groups: 4 },
+  },
 ];
 
 describe('GroupedConv2D', () => {
@@ -218,7 +229,10 @@ describe('GroupedConv2D', () => {
         layer.setWeights([kernel, tf.zeros([filters])]);
         const target = tf.randomNormal([2, size, size, filters], 0, 1, 'float32', 10);
         const loss = (y: tf.Tensor) => tf.mean(tf.square(tf.sub(y, target))) as tf.Scalar;
-        const ours = tf.variableGrads(() => loss(layer.apply(x, { training: true }) as tf.Tensor), layer.trainableWeights.map((w) => w.read() as tf.Variable));
+        const ours = tf.variableGrads(
+          () => loss(layer.apply(x, { training: true }) as tf.Tensor),
+          layer.trainableWeights.map((w) => w.read() as tf.Variable),
+        );
         const kVar = tf.variable(kernel);
         const ref = tf.variableGrads(() => loss(referenceGroupedConv(x, kVar as tf.Tensor4D, groups, [1, 1], 'same', [1, 1])), [kVar]);
         const ourKernelGrad = ours.grads[(layer.trainableWeights[0].read() as tf.Variable).name];
@@ -317,7 +331,10 @@ describe('ShortcutPadChannels', () => {
   });
 
   it('keeps rows and columns 0, s, 2s… of odd sizes and can pad at the end', () => {
-    const x = tf.tensor4d(Array.from({ length: 7 * 7 * 3 }, (_, i) => i + 1), [1, 7, 7, 3]);
+    const x = tf.tensor4d(
+      Array.from({ length: 7 * 7 * 3 }, (_, i) => i + 1),
+      [1, 7, 7, 3],
+    );
     const layer = shortcutPadChannels({ filters: 6, strides: 2, channelPadding: 'end' });
     expect(layer.computeOutputShape([null, 7, 7, 3])).toEqual([null, 4, 4, 6]);
     const y = layer.apply(x) as tf.Tensor4D;
@@ -342,7 +359,9 @@ describe('ShortcutPadChannels', () => {
 
   it('rejects fewer filters than input channels (ShapeError) and bad arguments (ConfigError)', () => {
     expect(() => shortcutPadChannels({ filters: 8 }).apply(tf.input({ shape: [4, 4, 16] }))).toThrow(ShapeError);
-    expect(() => shortcutPadChannels({ filters: 8 }).apply(tf.input({ shape: [4, 4, 16] }))).toThrow(/filters \(8\) must be at least the input channels \(16\)/);
+    expect(() => shortcutPadChannels({ filters: 8 }).apply(tf.input({ shape: [4, 4, 16] }))).toThrow(
+      /filters \(8\) must be at least the input channels \(16\)/,
+    );
     expect(() => shortcutPadChannels({ filters: 0 })).toThrow(ConfigError);
     expect(() => shortcutPadChannels({ filters: 8, strides: 0 })).toThrow(ConfigError);
     expect(() => shortcutPadChannels({ filters: 8, channelPadding: 'middle' as never })).toThrow(ConfigError);
@@ -353,7 +372,11 @@ describe('AddActivation', () => {
   it('equals tf.layers.add then the activation, to the bit, for 2 and 3 inputs', () => {
     const before = tf.memory().numTensors;
     const xs = [0, 1, 2].map((i) => tf.randomNormal([2, 5, 6, 8], 0, 1, 'float32', 20 + i));
-    for (const [n, activation] of [[2, 'relu'], [3, 'linear'], [2, 'sigmoid']] as const) {
+    for (const [n, activation] of [
+      [2, 'relu'],
+      [3, 'linear'],
+      [2, 'sigmoid'],
+    ] as const) {
       const inputs = xs.slice(0, n);
       const y = addActivation({ activation }).apply(inputs) as tf.Tensor;
       const ref = tf.tidy(() => tf.layers.activation({ activation }).apply(tf.layers.add().apply(inputs) as tf.Tensor) as tf.Tensor);
@@ -379,7 +402,9 @@ describe('AddActivation', () => {
     const a = tf.input({ shape: [4, 4, 8] });
     const b = tf.input({ shape: [4, 4, 16] });
     expect(() => addActivation().apply([a])).toThrow(ShapeError);
-    expect(() => addActivation({ name: 'sum' }).apply([a, b])).toThrow(/AddActivation "sum": inputs must all have one shape, got \[\?, 4, 4, 8\], \[\?, 4, 4, 16\]/);
+    expect(() => addActivation({ name: 'sum' }).apply([a, b])).toThrow(
+      /AddActivation "sum": inputs must all have one shape, got \[\?, 4, 4, 8\], \[\?, 4, 4, 16\]/,
+    );
     expect(() => addActivation({ activation: 'bogus' as never })).toThrow(ConfigError);
     const out = addActivation({ activation: 'relu' }).apply([a, a]) as tf.SymbolicTensor;
     expect(out.shape).toEqual([null, 4, 4, 8]);

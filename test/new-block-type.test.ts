@@ -65,14 +65,23 @@ describe('a new block type: ECA (examples/new-block-type.ts)', () => {
     for (let n = 0; n < 2; n++) {
       const mean = Array.from({ length: 64 }, (_, c) => p[n].flat().reduce((s, px) => s + px[c], 0) / 30);
       const gate = mean.map((_, c) => 1 / (1 + Math.exp(-w.reduce((s, wi, i) => s + wi * (mean[c + i - 1] ?? 0), 0))));
-      for (const [h, ww, c] of [[0, 0, 0], [4, 5, 63], [2, 3, 31]]) expect(o[n][h][ww][c]).toBeCloseTo(p[n][h][ww][c] * gate[c], 5);
+      for (const [h, ww, c] of [
+        [0, 0, 0],
+        [4, 5, 63],
+        [2, 3, 31],
+      ])
+        expect(o[n][h][ww][c]).toBeCloseTo(p[n][h][ww][c] * gate[c], 5);
     }
     tf.dispose([kernel, x, pre, out]);
   });
 
   it('loads PyTorch weights through the registered Conv1D mapping ([1, 1, k] → [k, 1, 1])', async () => {
     const model = resnet({ ...ECARESNET50D, layers: [1, 1] }, { init: 'zeros', inputShape: [32, 32, 3], classes: 5 });
-    const tensors = new Map(pytorchStateDictSpec(model).filter((e) => e.dtype === 'float32').map((e) => [e.key, tf.tensor(hashValue('eca', e.key, e.shape), e.shape)]));
+    const tensors = new Map(
+      pytorchStateDictSpec(model)
+        .filter((e) => e.dtype === 'float32')
+        .map((e) => [e.key, tf.tensor(hashValue('eca', e.key, e.shape), e.shape)]),
+    );
     const report = await loadPyTorchWeights(model, tensors);
     expect(report.missing).toEqual([]);
     expect(report.loaded).toContain('layer1.0.se.conv.weight');

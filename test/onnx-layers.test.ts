@@ -16,7 +16,18 @@ const count = (bytes: Uint8Array, op: string): number => ops(bytes).filter((o) =
 function zoo(shape: [number | null, number | null, number]): tf.LayersModel {
   const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
   const input = tf.input({ shape, name: 'image' });
-  const raw = apply(tf.layers.maxPooling2d({ poolSize: 2, strides: 1, name: 'raw_pool' }), apply(tf.layers.zeroPadding2d({ padding: [[0, 1], [1, 0]] }), input));
+  const raw = apply(
+    tf.layers.maxPooling2d({ poolSize: 2, strides: 1, name: 'raw_pool' }),
+    apply(
+      tf.layers.zeroPadding2d({
+        padding: [
+          [0, 1],
+          [1, 0],
+        ],
+      }),
+      input,
+    ),
+  );
   let x = apply(tf.layers.conv2d({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', useBias: false }), input);
   x = apply(tf.layers.activation({ activation: 'relu' }), apply(tf.layers.batchNormalization({}), x));
   const pre = apply(tf.layers.activation({ activation: 'relu6' }), apply(tf.layers.batchNormalization({ name: 'pre_bn' }), x));

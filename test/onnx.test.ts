@@ -78,4 +78,3 @@ describe('exportOnnx on the ResNets', () => {
     fcn.dispose();
   });
 });
-

@@ -139,17 +139,14 @@ describe('packaging (npm pack → install → require/import)', () => {
       const want = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'].map((f) => path.join(PROJECT, 'dist', f));
       // Build when dist is missing or older than the sources (CI has just built it).
       const newestSource = Math.max(
-        ...readdirSync(path.join(PROJECT, 'src'), { recursive: true, encoding: 'utf8' }).map(
-          (f) => statSync(path.join(PROJECT, 'src', f)).mtimeMs,
-        ),
+        ...readdirSync(path.join(PROJECT, 'src'), { recursive: true, encoding: 'utf8' }).map((f) => statSync(path.join(PROJECT, 'src', f)).mtimeMs),
       );
       const stale = !want.every((f) => existsSync(f) && statSync(f).mtimeMs >= newestSource);
       if (stale) ok(run('npm', ['run', 'build'], PROJECT), 'npm run build');
       for (const f of want) expect(existsSync(f), f).toBe(true);
       // Every file the exports map names exists.
       const pkg = JSON.parse(readFileSync(path.join(PROJECT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
-      const targets = (e: unknown): string[] =>
-        typeof e === 'string' ? [e] : e !== null && typeof e === 'object' ? Object.values(e).flatMap(targets) : [];
+      const targets = (e: unknown): string[] => (typeof e === 'string' ? [e] : e !== null && typeof e === 'object' ? Object.values(e).flatMap(targets) : []);
       for (const t of targets(pkg.exports)) expect(existsSync(path.join(PROJECT, t)), t).toBe(true);
     },
     TIMEOUT,

@@ -98,11 +98,14 @@ describe('resnet(config), property-based', () => {
   it('save → load round trips are exact for random configurations', async () => {
     await fc.assert(
       fc.asyncProperty(drawn, async (d) => {
-        const model = resnet({ block: d.block, layers: d.layers, widths: d.widths, strides: d.strides, stemWidth: d.stemWidth }, {
-          inputShape: [16, 16, 3],
-          classes: d.classes,
-          classifierActivation: 'linear',
-        });
+        const model = resnet(
+          { block: d.block, layers: d.layers, widths: d.widths, strides: d.strides, stemWidth: d.stemWidth },
+          {
+            inputShape: [16, 16, 3],
+            classes: d.classes,
+            classifierActivation: 'linear',
+          },
+        );
         const loaded = await saveAndLoad(model);
         const x = tf.randomUniform([2, 16, 16, 3], -1, 1, 'float32', 7);
         const a = model.predict(x) as tf.Tensor;

@@ -56,4 +56,3 @@ describe('exportPyTorchWeights', () => {
     expect(sameBytes(await exportPyTorchWeights(model), bytes)).toBe(true);
   });
 });
-

@@ -22,7 +22,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** ResNet-18's layout and names at 1/8 of its widths: fast, same state-dict keys. */
 const TINY18 = { block: 'basic', layers: [2, 2, 2, 2], widths: [8, 16, 32, 64], stemWidth: 8 } as const;
 const small = (options: Parameters<typeof resnet>[1] = {}): tf.LayersModel =>
-  resnet({ ...TINY18, layers: [...TINY18.layers], widths: [...TINY18.widths] }, { inputShape: [32, 32, 3], classes: 10, classifierActivation: 'linear', ...options });
+  resnet(
+    { ...TINY18, layers: [...TINY18.layers], widths: [...TINY18.widths] },
+    { inputShape: [32, 32, 3], classes: 10, classifierActivation: 'linear', ...options },
+  );
 
 describe('loadPyTorchWeights', () => {
   let bytes: Uint8Array;
@@ -69,7 +72,10 @@ describe('loadPyTorchWeights', () => {
     expect((conv.arraySync() as number[][][][])[1][3][2][5]).toBe(tensors['conv1.weight'].data[((5 * 3 + 2) * 7 + 1) * 7 + 3]);
     const fc = model.getLayer('fc').getWeights()[0].arraySync() as number[][];
     expect(fc[7][3]).toBe(tensors['fc.weight'].data[3 * 64 + 7]);
-    const [gamma, beta, mean, variance] = model.getLayer('bn1').getWeights().map((t) => Array.from(t.dataSync()));
+    const [gamma, beta, mean, variance] = model
+      .getLayer('bn1')
+      .getWeights()
+      .map((t) => Array.from(t.dataSync()));
     expect(gamma).toEqual(Array.from(tensors['bn1.weight'].data));
     expect(beta).toEqual(Array.from(tensors['bn1.bias'].data));
     expect(mean).toEqual(Array.from(tensors['bn1.running_mean'].data));
@@ -133,10 +139,18 @@ describe('loadPyTorchWeights', () => {
   it('accepts a 1×1-conv-shaped [out, in, 1, 1] weight for a Dense layer (timm ResNetV2 head.fc)', async () => {
     const input = tf.input({ shape: [4] });
     const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3, name: 'head.fc' }).apply(input) as tf.SymbolicTensor });
-    const w = tf.tensor4d(Array.from({ length: 12 }, (_, i) => i), [3, 4, 1, 1]);
+    const w = tf.tensor4d(
+      Array.from({ length: 12 }, (_, i) => i),
+      [3, 4, 1, 1],
+    );
     const b = tf.tensor1d([1, 2, 3]);
     await loadPyTorchWeights(model, { 'head.fc.weight': w, 'head.fc.bias': b });
-    expect(model.getLayer('head.fc').getWeights()[0].arraySync()).toEqual([[0, 4, 8], [1, 5, 9], [2, 6, 10], [3, 7, 11]]);
+    expect(model.getLayer('head.fc').getWeights()[0].arraySync()).toEqual([
+      [0, 4, 8],
+      [1, 5, 9],
+      [2, 6, 10],
+      [3, 7, 11],
+    ]);
     tf.dispose([w, b]);
   });
 
@@ -164,7 +178,10 @@ describe('registerWeightMapping', () => {
       ['bn.running_var', [6]],
       ['bn.num_batches_tracked', []],
     ]);
-    const torchKernel = tf.tensor4d(Array.from({ length: 54 }, (_, i) => i), [6, 1, 3, 3]);
+    const torchKernel = tf.tensor4d(
+      Array.from({ length: 54 }, (_, i) => i),
+      [6, 1, 3, 3],
+    );
     await loadPyTorchWeights(model, { 'dw.weight': torchKernel, 'dw.bias': tf.zeros([6]), 'bn.running_mean': tf.zeros([6]), 'bn.running_var': tf.ones([6]) });
     const k = model.getLayer('dw').getWeights()[0]; // [kh, kw, in, multiplier]
     expect(k.shape).toEqual([3, 3, 3, 2]);
@@ -196,7 +213,9 @@ describe('registerWeightMapping', () => {
     const scale = tf.tensor1d([1, 2, 3, 4]);
     await loadPyTorchWeights(model, new Map([['ls.scale', scale]]));
     expect(Array.from(model.getLayer('ls').getWeights()[0].dataSync())).toEqual([1, 2, 3, 4]);
-    expect(() => registerWeightMapping('X', { params: [{ tfjs: 'a', torch: 'b', layout: 'nope' as never }] })).toThrow(/valid layouts are "identity", "conv", "linear", "depthwise"/);
+    expect(() => registerWeightMapping('X', { params: [{ tfjs: 'a', torch: 'b', layout: 'nope' as never }] })).toThrow(
+      /valid layouts are "identity", "conv", "linear", "depthwise"/,
+    );
     tf.dispose(scale);
   });
 });

@@ -3,14 +3,7 @@
 // loads give the same results as sequential ones.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import {
-  createModel,
-  exportOnnx,
-  exportPyTorchWeights,
-  loadPyTorchWeights,
-  optimizeForInference,
-  resnet,
-} from '../src/index.js';
+import { createModel, exportOnnx, exportPyTorchWeights, loadPyTorchWeights, optimizeForInference, resnet } from '../src/index.js';
 import { saveAndLoad } from './helpers/round-trip.js';
 
 const input = (seed: number, n = 2): tf.Tensor => tf.randomUniform([n, 32, 32, 3], -1, 1, 'float32', seed);

@@ -162,16 +162,13 @@ describe('writeSafetensors matches the reference writer', () => {
   it('writes the metadata first, keys sorted, and omits it when empty', () => {
     const out = writeSafetensors({ x: { shape: [], data: [1] } }, { z: '1', a: 'two "quoted"\n' });
     const header = new TextDecoder().decode(out.subarray(8, 8 + new DataView(out.buffer).getUint32(0, true)));
-    expect(header.trimEnd()).toBe(
-      '{"__metadata__":{"a":"two \\"quoted\\"\\n","z":"1"},"x":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}',
-    );
+    expect(header.trimEnd()).toBe('{"__metadata__":{"a":"two \\"quoted\\"\\n","z":"1"},"x":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}');
   });
 });
 
 describe('exact dtype conversion', () => {
   const allBits = Uint16Array.from({ length: 65536 }, (_, i) => i);
-  const rawHalfFile = (dtype: 'F16' | 'BF16') =>
-    rawFile({ t: { dtype, shape: [65536], data_offsets: [0, 131072] } }, new Uint8Array(allBits.buffer));
+  const rawHalfFile = (dtype: 'F16' | 'BF16') => rawFile({ t: { dtype, shape: [65536], data_offsets: [0, 131072] } }, new Uint8Array(allBits.buffer));
 
   it('decodes all 65536 F16 patterns exactly', () => {
     const data = readSafetensors(rawHalfFile('F16')).tensors['t'].data as Float32Array;
@@ -366,10 +363,7 @@ describe('readSafetensors rejects files that break the format', () => {
     for (const field of ['dtype', 'shape', 'data_offsets']) {
       const entry: Record<string, unknown> = f32([1], [0, 4]);
       delete entry[field];
-      expectSafetensorsError(
-        () => readSafetensors(rawFile({ w: entry }, [0, 0, 0, 0])),
-        new RegExp(`tensor "w" has no "${field}"`),
-      );
+      expectSafetensorsError(() => readSafetensors(rawFile({ w: entry }, [0, 0, 0, 0])), new RegExp(`tensor "w" has no "${field}"`));
     }
   });
 
@@ -392,7 +386,11 @@ describe('readSafetensors rejects files that break the format', () => {
   });
 
   it('shapes whose byte size overflows, before allocating anything', () => {
-    for (const shape of [[2 ** 26, 2 ** 26, 2 ** 26], [2 ** 50, 8], [2 ** 40, 2 ** 40, 0]]) {
+    for (const shape of [
+      [2 ** 26, 2 ** 26, 2 ** 26],
+      [2 ** 50, 8],
+      [2 ** 40, 2 ** 40, 0],
+    ]) {
       expectSafetensorsError(
         () => readSafetensors(rawFile({ w: { dtype: 'F32', shape, data_offsets: [0, 0] } })),
         /tensor "w" has shape .* whose F32 byte size overflows/,
@@ -440,10 +438,7 @@ describe('readSafetensors rejects files that break the format', () => {
       () => readSafetensors(rawFile({ a: f32([1], [0, 4]) }, new Uint8Array(8))),
       /the tensors cover 4 bytes but the data buffer after the header holds 8/,
     );
-    expectSafetensorsError(
-      () => readSafetensors(rawFile({}, new Uint8Array(1))),
-      /the tensors cover 0 bytes but the data buffer after the header holds 1/,
-    );
+    expectSafetensorsError(() => readSafetensors(rawFile({}, new Uint8Array(1))), /the tensors cover 0 bytes but the data buffer after the header holds 1/);
     expectSafetensorsError(
       () => readSafetensors(rawFile({ a: f32([2], [0, 8]) }, new Uint8Array(4))),
       /tensor "a" with data_offsets \[0, 8\] runs past the end of the 4-byte data buffer/,
@@ -511,10 +506,7 @@ describe('writeSafetensors rejects invalid input', () => {
   });
 
   it('bad dtypes, shapes and data lengths', () => {
-    expectSafetensorsError(
-      () => writeSafetensors({ w: { dtype: 'U16' as never, shape: [], data: [1] } }),
-      /tensor "w" has dtype "U16"; valid dtypes are/,
-    );
+    expectSafetensorsError(() => writeSafetensors({ w: { dtype: 'U16' as never, shape: [], data: [1] } }), /tensor "w" has dtype "U16"; valid dtypes are/);
     expectSafetensorsError(() => writeSafetensors({ w: { shape: [-1], data: [] } }), /tensor "w" has shape \[-1\]/);
     expectSafetensorsError(() => writeSafetensors({ w: { shape: [2, 2], data: [1, 2, 3] } }), /has 3 data elements; shape \[2,2\] needs 4/);
     expectSafetensorsError(() => writeSafetensors({ w: { shape: [1], data: null as never } }), /has data null/);
@@ -546,7 +538,6 @@ describe('writeSafetensors rejects invalid input', () => {
 // Property-based tests
 // ---------------------------------------------------------------------------
 
-
 /** Values exactly representable in `dtype`, with the value reading them back gives. */
 function valuesFor(dtype: SafetensorsDType, n: number): fc.Arbitrary<number[]> {
   const bounds = INT_RANGES[dtype];
@@ -555,7 +546,10 @@ function valuesFor(dtype: SafetensorsDType, n: number): fc.Arbitrary<number[]> {
     const data = readSafetensors(
       rawFile({ t: { dtype, shape: [65536], data_offsets: [0, 131072] } }, new Uint8Array(Uint16Array.from({ length: 65536 }, (_, i) => i).buffer)),
     ).tensors['t'].data;
-    return fc.array(fc.integer({ min: 0, max: 65535 }).map((h) => data[h]), { minLength: n, maxLength: n });
+    return fc.array(
+      fc.integer({ min: 0, max: 65535 }).map((h) => data[h]),
+      { minLength: n, maxLength: n },
+    );
   }
   return fc.array(fc.float(), { minLength: n, maxLength: n }); // float32 values, incl. NaN, ±0, ±Inf
 }
@@ -563,16 +557,19 @@ function valuesFor(dtype: SafetensorsDType, n: number): fc.Arbitrary<number[]> {
 const tensorArb: fc.Arbitrary<SafetensorsTensorInput & { dtype: SafetensorsDType }> = fc
   .tuple(fc.constantFrom(...SAFETENSORS_DTYPES), fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }))
   .chain(([dtype, shape]) =>
-    valuesFor(dtype, shape.reduce((a, b) => a * b, 1)).map((data) => ({ dtype, shape, data })),
+    valuesFor(
+      dtype,
+      shape.reduce((a, b) => a * b, 1),
+    ).map((data) => ({ dtype, shape, data })),
   );
 
-const nameArb = fc
-  .string({ unit: 'binary', maxLength: 12 })
-  .filter((s) => s !== '__metadata__');
+const nameArb = fc.string({ unit: 'binary', maxLength: 12 }).filter((s) => s !== '__metadata__');
 
 const fileArb = fc.record({
   tensors: fc.uniqueArray(fc.tuple(nameArb, tensorArb), { selector: ([name]) => name, maxLength: 6 }),
-  metadata: fc.option(fc.array(fc.tuple(fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 8 })), { maxLength: 3 }), { nil: undefined }),
+  metadata: fc.option(fc.array(fc.tuple(fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 8 })), { maxLength: 3 }), {
+    nil: undefined,
+  }),
 });
 
 function toRecord<T>(pairs: Array<[string, T]>): Record<string, T> {

@@ -12,9 +12,7 @@ async function roundTrip(model: tf.LayersModel): Promise<{ loaded: tf.LayersMode
   const artifacts = await saveToMemory(model);
   // Through JSON, as a file or an HTTP response would carry the topology.
   const topology = JSON.parse(JSON.stringify(artifacts.modelTopology)) as object;
-  const loaded = await tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: topology, weightSpecs: artifacts.weightSpecs, weightData: artifacts.weightData }),
-  );
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: artifacts.weightSpecs, weightData: artifacts.weightData }));
   return { loaded, artifacts };
 }
 

@@ -84,7 +84,15 @@ describe('StridedSlice gradient (missing from tfjs-core)', () => {
   type Args = [number[], number[], number[], number?, number?, number?, number?, number?];
   it.each<[string, number[], Args]>([
     ['every 2nd row and column (option-A shortcut)', [2, 5, 6, 3], [[0, 0, 0, 0], [0, 0, 0, 0], [1, 2, 2, 1], 0b1111, 0b1111]],
-    ['ranges with strides', [4, 7, 5], [[1, 2, 0], [4, 7, 5], [2, 3, 2]]],
+    [
+      'ranges with strides',
+      [4, 7, 5],
+      [
+        [1, 2, 0],
+        [4, 7, 5],
+        [2, 3, 2],
+      ],
+    ],
     ['negative strides', [6, 5], [[5, 4], [0, -6], [-2, -1], 0, 0b10]],
     ['an ellipsis', [2, 3, 4, 5], [[0, 1], [0, 5], [1, 2], 0, 0, 0b01]],
   ])('%s', (_, shape, args) => {
@@ -99,7 +107,11 @@ describe('StridedSlice gradient (missing from tfjs-core)', () => {
     const grad = tf.tidy(() => {
       const x = tf.randomUniform(shape, -1, 1, 'float32', 3);
       const w = tf.tensor(weights, slice(x).shape);
-      return Array.from(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(slice(t), w)))(x).dataSync());
+      return Array.from(
+        tf
+          .grad((t: tf.Tensor) => tf.sum(tf.mul(slice(t), w)))(x)
+          .dataSync(),
+      );
     });
     expect(grad.length).toBe(size);
     expect(maxDiff(grad, expected)).toBeLessThan(1e-6);

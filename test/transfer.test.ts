@@ -8,10 +8,7 @@ import { freezeStages, freezeUpTo, guardFrozenBatchNorm, replaceHead, unfreeze }
 
 /** A small residual net for 16×16 inputs: stem + 3 stages of one basic block. */
 const smallNet = (style: 'torchvision' | 'keras' = 'torchvision', includeTop = true) =>
-  resnet(
-    { block: 'basic', layers: [1, 1, 1], widths: [8, 16, 16], stemWidth: 8 },
-    { inputShape: [16, 16, 3], classes: 5, style, includeTop },
-  );
+  resnet({ block: 'basic', layers: [1, 1, 1], widths: [8, 16, 16], stemWidth: 8 }, { inputShape: [16, 16, 3], classes: 5, style, includeTop });
 
 /** Every weight value of a layer, copied. */
 const values = (layer: tf.layers.Layer): Float32Array[] => layer.weights.map((w) => w.read().dataSync().slice() as Float32Array);

@@ -88,14 +88,29 @@ function parseArgs(argv: string[]): DemoOptions {
     const [flag, inline] = argv[i].split('=', 2);
     const value = (): string => inline ?? argv[++i];
     switch (flag) {
-      case '--model': options.model = value(); break;
-      case '--weights': options.weights = value(); break;
-      case '--arch': options.arch = value(); break;
-      case '--backend': options.backend = value(); break;
-      case '--mode': options.mode = value(); break;
-      case '--port': options.port = Number(value()); break;
-      case '--note': options.note = value(); break;
-      default: throw new Error(`unknown option ${argv[i]}; valid: --model DIR, --weights FILE, --arch NAME, --backend LIST, --mode MODE, --port N, --note TEXT`);
+      case '--model':
+        options.model = value();
+        break;
+      case '--weights':
+        options.weights = value();
+        break;
+      case '--arch':
+        options.arch = value();
+        break;
+      case '--backend':
+        options.backend = value();
+        break;
+      case '--mode':
+        options.mode = value();
+        break;
+      case '--port':
+        options.port = Number(value());
+        break;
+      case '--note':
+        options.note = value();
+        break;
+      default:
+        throw new Error(`unknown option ${argv[i]}; valid: --model DIR, --weights FILE, --arch NAME, --backend LIST, --mode MODE, --port N, --note TEXT`);
     }
   }
   return options;

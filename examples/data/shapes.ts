@@ -47,12 +47,7 @@ function inside(shape: Shape, u: number, v: number): boolean {
  * `count` images of `size`×`size` pixels (values 0..1, NHWC) of the given
  * classes, balanced, with one-hot labels.
  */
-export function shapesDataset(
-  classes: readonly Shape[],
-  count: number,
-  seed: number,
-  size = 32,
-): { xs: tf.Tensor4D; ys: tf.Tensor2D; labels: number[] } {
+export function shapesDataset(classes: readonly Shape[], count: number, seed: number, size = 32): { xs: tf.Tensor4D; ys: tf.Tensor2D; labels: number[] } {
   const random = seededRandom(seed);
   const pixels = new Float32Array(count * size * size * 3);
   const labels: number[] = [];

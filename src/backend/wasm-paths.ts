@@ -36,10 +36,7 @@ export async function locateNodeWasmDir(): Promise<string | undefined> {
   return undefined;
 }
 
-function* resolvers(
-  createRequire: (from: string) => { resolve: RequireResolve },
-  cwdFile: string,
-): Generator<RequireResolve> {
+function* resolvers(createRequire: (from: string) => { resolve: RequireResolve }, cwdFile: string): Generator<RequireResolve> {
   // CJS build: the module-scoped `require` resolves from the installed library.
   if (typeof require === 'function' && typeof require.resolve === 'function') yield require.resolve;
   // ESM build: resolve from this module's URL (empty in a CJS build, hence the check).

@@ -78,7 +78,12 @@ const backpropFilter: OpKernel = ([x, dy], attrs) => {
     return tf.reshape(tf.matMul(tf.reshape(x, [pixels, ci]), tf.reshape(dy, [pixels, co]), true, false), filterShape);
   }
   const { top, bottom, left, right } = info.padInfo;
-  const padded = tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+  const padded = tf.pad(x, [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ]);
   const xT = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D;
   const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
   const full = tf.conv2d(xT, dyT, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
@@ -107,13 +112,25 @@ const backpropInput: OpKernel = ([dy, filter], attrs) => {
   let d: tf.Tensor4D = dy;
   if (sh > 1 || sw > 1) {
     // Zeros between the pixels: [n, oh, 1, ow, 1, co] → pad → [n, oh·sh, ow·sw, co] → drop the trailing zeros.
-    const spread = tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, co]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+    const spread = tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, co]), [
+      [0, 0],
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ]);
     d = tf.slice(tf.reshape(spread, [n, oh * sh, ow * sw, co]) as tf.Tensor4D, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, co]);
   }
   // The padded input's rows past the last window get no gradient.
   const extraH = h + top + bottom - ((oh - 1) * sh + kh);
   const extraW = w + left + right - ((ow - 1) * sw + kw);
-  const framed = tf.pad(d, [[0, 0], [kh - 1, kh - 1 + extraH], [kw - 1, kw - 1 + extraW], [0, 0]]);
+  const framed = tf.pad(d, [
+    [0, 0],
+    [kh - 1, kh - 1 + extraH],
+    [kw - 1, kw - 1 + extraW],
+    [0, 0],
+  ]);
   const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
   const full = tf.conv2d(framed as tf.Tensor4D, flipped, 1, 'valid');
   return tf.slice(full, [0, top, left, 0], inputShape);

@@ -72,12 +72,7 @@ export function checkAttention(value: unknown, where: string): BlockAttention | 
 }
 
 /** Applies an attention module to a block's residual branch. @internal */
-export function applyAttention(
-  x: tf.SymbolicTensor,
-  attention: BlockAttention,
-  block: string,
-  ctx: UnitContext,
-): tf.SymbolicTensor {
+export function applyAttention(x: tf.SymbolicTensor, attention: BlockAttention, block: string, ctx: UnitContext): tf.SymbolicTensor {
   const name = ctx.spec.attention(block);
   return attention.apply(x, {
     name,

@@ -18,7 +18,10 @@ import { describe } from '../validate.js';
 export interface BasicBlockArgs extends ResidualBlockArgs {}
 
 class BasicBlock extends BaseBlock {
-  constructor(private readonly residual: ResolvedResidual, ...rest: ConstructorParameters<typeof BaseBlock>) {
+  constructor(
+    private readonly residual: ResolvedResidual,
+    ...rest: ConstructorParameters<typeof BaseBlock>
+  ) {
     super(...rest);
   }
 
@@ -27,10 +30,25 @@ class BasicBlock extends BaseBlock {
     const { filters, stride, dilation, firstDilation, spec, name } = this.args;
     const ctx = { spec, init: this.args.init, cache: this.cache };
     // 3×3 (strided) → BN → ReLU → 3×3 → BN, plus the shortcut, then ReLU.
-    return residualFrame(x, { inChannels, outChannels: filters, convCount: 2, block: this.args, residual: this.residual, main: (input) => {
-      const y = convBn(input, { filters, kernelSize: 3, stride, dilation: firstDilation, conv: spec.conv(name, 1), bn: spec.bn(name, 1), act: spec.act(name, 1) }, ctx);
-      return convBn(y, { filters, kernelSize: 3, dilation, conv: spec.conv(name, 2), bn: spec.bn(name, 2), zeroGamma: this.residual.zeroInitLastBn }, ctx);
-    } }, ctx);
+    return residualFrame(
+      x,
+      {
+        inChannels,
+        outChannels: filters,
+        convCount: 2,
+        block: this.args,
+        residual: this.residual,
+        main: (input) => {
+          const y = convBn(
+            input,
+            { filters, kernelSize: 3, stride, dilation: firstDilation, conv: spec.conv(name, 1), bn: spec.bn(name, 1), act: spec.act(name, 1) },
+            ctx,
+          );
+          return convBn(y, { filters, kernelSize: 3, dilation, conv: spec.conv(name, 2), bn: spec.bn(name, 2), zeroGamma: this.residual.zeroInitLastBn }, ctx);
+        },
+      },
+      ctx,
+    );
   }
 }
 

@@ -123,11 +123,7 @@ export interface BlockFactory<A extends BlockArgs = BlockArgs> {
  * const wideBasic = defineBlock('wide_basic', 1, (args: BlockArgs) => basicBlock(args));
  * ```
  */
-export function defineBlock<A extends BlockArgs>(
-  kind: string,
-  expansion: number,
-  create: (args: A) => Block,
-): BlockFactory<A> {
+export function defineBlock<A extends BlockArgs>(kind: string, expansion: number, create: (args: A) => Block): BlockFactory<A> {
   if (typeof kind !== 'string' || kind.length === 0) {
     throw new ConfigError(`defineBlock: kind must be a non-empty string such as 'res2net_bottleneck', got ${describe(kind)}`);
   }

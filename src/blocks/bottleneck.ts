@@ -79,11 +79,43 @@ class BottleneckBlock extends BaseBlock {
     const [stride1, stride2] = spec.bottleneckStride === 'conv1' ? [stride, 1] : [1, stride];
     // 1×1 reduce → 3×3 (grouped) → 1×1 expand, each with BN (ReLU after the
     // first two), plus the shortcut, then ReLU.
-    return residualFrame(x, { inChannels, outChannels: this.outChannels, convCount: 3, block: this.args, residual: this.residual, main: (input) => {
-      let y = convBn(input, { filters: width, kernelSize: 1, stride: stride1, conv: spec.conv(name, 1), bn: spec.bn(name, 1), act: spec.act(name, 1) }, ctx);
-      y = convBn(y, { filters: width, kernelSize: 3, stride: stride2, dilation: firstDilation, groups, conv: spec.conv(name, 2), bn: spec.bn(name, 2), act: spec.act(name, 2) }, ctx);
-      return convBn(y, { filters: this.outChannels, kernelSize: 1, conv: spec.conv(name, 3), bn: spec.bn(name, 3), zeroGamma: this.residual.zeroInitLastBn }, ctx);
-    } }, ctx);
+    return residualFrame(
+      x,
+      {
+        inChannels,
+        outChannels: this.outChannels,
+        convCount: 3,
+        block: this.args,
+        residual: this.residual,
+        main: (input) => {
+          let y = convBn(
+            input,
+            { filters: width, kernelSize: 1, stride: stride1, conv: spec.conv(name, 1), bn: spec.bn(name, 1), act: spec.act(name, 1) },
+            ctx,
+          );
+          y = convBn(
+            y,
+            {
+              filters: width,
+              kernelSize: 3,
+              stride: stride2,
+              dilation: firstDilation,
+              groups,
+              conv: spec.conv(name, 2),
+              bn: spec.bn(name, 2),
+              act: spec.act(name, 2),
+            },
+            ctx,
+          );
+          return convBn(
+            y,
+            { filters: this.outChannels, kernelSize: 1, conv: spec.conv(name, 3), bn: spec.bn(name, 3), zeroGamma: this.residual.zeroInitLastBn },
+            ctx,
+          );
+        },
+      },
+      ctx,
+    );
   }
 }
 

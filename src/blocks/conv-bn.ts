@@ -122,9 +122,7 @@ export function conv(x: tf.SymbolicTensor, a: ConvArgs, ctx: UnitContext): tf.Sy
   let input = x;
   if (padding === 'same' && (a.padding === 'explicit' || (ctx.spec.padding === 'symmetric' && stride > 1))) {
     const p = (dilation * (k - 1)) >> 1;
-    input = ctx.cache
-      .get(ctx.spec.pad(a.conv), () => tf.layers.zeroPadding2d({ padding: p, name: ctx.spec.pad(a.conv) }))
-      .apply(input) as tf.SymbolicTensor;
+    input = ctx.cache.get(ctx.spec.pad(a.conv), () => tf.layers.zeroPadding2d({ padding: p, name: ctx.spec.pad(a.conv) })).apply(input) as tf.SymbolicTensor;
     padding = 'valid';
   }
   const groups = a.groups ?? 1;
@@ -139,9 +137,7 @@ export function conv(x: tf.SymbolicTensor, a: ConvArgs, ctx: UnitContext): tf.Sy
     kernelInitializer: convKernelInit(ctx.spec, ctx.init),
     biasInitializer: 'zeros' as const,
   };
-  const layer = ctx.cache.get<tf.layers.Layer>(a.conv, () =>
-    groups > 1 ? groupedConv2d({ ...common, groups }) : tf.layers.conv2d(common),
-  );
+  const layer = ctx.cache.get<tf.layers.Layer>(a.conv, () => (groups > 1 ? groupedConv2d({ ...common, groups }) : tf.layers.conv2d(common)));
   return layer.apply(input) as tf.SymbolicTensor;
 }
 
@@ -154,12 +150,7 @@ export function conv(x: tf.SymbolicTensor, a: ConvArgs, ctx: UnitContext): tf.Sy
  * const y = batchNorm(conv(x, { filters: 64, kernelSize: 1, conv: 'b.conv1' }, ctx), 'b.bn1', ctx);
  * ```
  */
-export function batchNorm(
-  x: tf.SymbolicTensor,
-  name: string,
-  ctx: UnitContext,
-  zeroGamma = false,
-): tf.SymbolicTensor {
+export function batchNorm(x: tf.SymbolicTensor, name: string, ctx: UnitContext, zeroGamma = false): tf.SymbolicTensor {
   const layer = ctx.cache.get(name, () =>
     tf.layers.batchNormalization({
       name,
@@ -181,9 +172,7 @@ export function batchNorm(
  * ```
  */
 export function relu(x: tf.SymbolicTensor, name: string, ctx: UnitContext): tf.SymbolicTensor {
-  return ctx.cache
-    .get(name, () => tf.layers.activation({ activation: 'relu', name }))
-    .apply(x) as tf.SymbolicTensor;
+  return ctx.cache.get(name, () => tf.layers.activation({ activation: 'relu', name })).apply(x) as tf.SymbolicTensor;
 }
 
 /**
@@ -227,12 +216,7 @@ export function addRelu(
  * const y = add(branch, shortcut, 'stages.0.blocks.0.add', ctx);
  * ```
  */
-export function add(
-  residual: tf.SymbolicTensor,
-  shortcut: tf.SymbolicTensor,
-  name: string,
-  ctx: UnitContext,
-): tf.SymbolicTensor {
+export function add(residual: tf.SymbolicTensor, shortcut: tf.SymbolicTensor, name: string, ctx: UnitContext): tf.SymbolicTensor {
   return ctx.cache.get(name, () => tf.layers.add({ name })).apply([shortcut, residual]) as tf.SymbolicTensor;
 }
 

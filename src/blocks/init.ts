@@ -32,10 +32,7 @@ export function convKernelInit(spec: StyleSpec, init: WeightInit): Initializer {
  * (uniform ±1/√fan_in, weight and bias) in torchvision style, Glorot/zeros in Keras.
  * @internal
  */
-export function denseInits(
-  spec: StyleSpec,
-  init: WeightInit,
-): { kernelInitializer: Initializer; biasInitializer: Initializer } {
+export function denseInits(spec: StyleSpec, init: WeightInit): { kernelInitializer: Initializer; biasInitializer: Initializer } {
   if (init === 'zeros') {
     return { kernelInitializer: tf.initializers.zeros(), biasInitializer: tf.initializers.zeros() };
   }

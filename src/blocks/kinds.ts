@@ -37,6 +37,8 @@ export function resolveBlockFactory<A extends BlockArgs = BlockArgs>(
     return kinds[block];
   }
   throw new ConfigError(
-    `${where}: unknown block ${describe(block)}; valid values are ${Object.keys(kinds).map((k) => `'${k}'`).join(', ')} or ${factoryHint}`,
+    `${where}: unknown block ${describe(block)}; valid values are ${Object.keys(kinds)
+      .map((k) => `'${k}'`)
+      .join(', ')} or ${factoryHint}`,
   );
 }

@@ -106,9 +106,7 @@ export function shortcutFor(x: tf.SymbolicTensor, a: ShortcutArgs, ctx: UnitCont
     case 'avgPool':
       return avgDown(x, { filters: a.outChannels, stride: a.stride, dilation: a.dilation, name }, ctx);
     case 'padChannels':
-      return ctx.cache
-        .get(name, () => shortcutPadChannels({ filters: a.outChannels, strides: a.stride, name }))
-        .apply(x) as tf.SymbolicTensor;
+      return ctx.cache.get(name, () => shortcutPadChannels({ filters: a.outChannels, strides: a.stride, name })).apply(x) as tf.SymbolicTensor;
     default:
       return projection(x, { filters: a.outChannels, stride: a.stride, name }, ctx);
   }
@@ -158,14 +156,18 @@ export function avgPoolDown(
   const { stride, dilation, name } = pool;
   if (stride === 1 && dilation === 1) return x;
   if (dilation === 1) {
-    return cache
-      .get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: stride, padding: 'same', name }))
-      .apply(x) as tf.SymbolicTensor;
+    return cache.get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: stride, padding: 'same', name })).apply(x) as tf.SymbolicTensor;
   }
   const padded = cache
-    .get(spec.pad(name), () => tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: spec.pad(name) }))
+    .get(spec.pad(name), () =>
+      tf.layers.zeroPadding2d({
+        padding: [
+          [0, 1],
+          [0, 1],
+        ],
+        name: spec.pad(name),
+      }),
+    )
     .apply(x) as tf.SymbolicTensor;
-  return cache
-    .get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'valid', name }))
-    .apply(padded) as tf.SymbolicTensor;
+  return cache.get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'valid', name })).apply(padded) as tf.SymbolicTensor;
 }

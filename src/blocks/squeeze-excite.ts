@@ -119,8 +119,7 @@ export function squeezeExcite(args: SqueezeExciteArgs = {}): BlockAttention {
             biasInitializer: 'zeros',
           }),
         );
-      const named = <L extends tf.layers.Layer>(part: string, create: (name: string) => L): L =>
-        ctx.layer(ctx.sub(part), () => create(ctx.sub(part)));
+      const named = <L extends tf.layers.Layer>(part: string, create: (name: string) => L): L => ctx.layer(ctx.sub(part), () => create(ctx.sub(part)));
       let s = named('pool', (name) => tf.layers.globalAveragePooling2d({ name })).apply(x) as tf.SymbolicTensor;
       s = named('reshape', (name) => tf.layers.reshape({ targetShape: [1, 1, channels], name })).apply(s) as tf.SymbolicTensor;
       s = conv(ctx.sub('fc1'), hidden).apply(s) as tf.SymbolicTensor;

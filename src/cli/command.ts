@@ -71,7 +71,9 @@ export function commandHelp(command: Command): string {
  */
 export function parseCommandArgs(command: Command, argv: readonly string[]): { values: OptionValues; positionals: string[] } {
   const options = commandOptions(command);
-  const valid = `valid options of "${command.name}" are ${Object.entries(options).map(([n, o]) => flag(n, o)).join(', ')}`;
+  const valid = `valid options of "${command.name}" are ${Object.entries(options)
+    .map(([n, o]) => flag(n, o))
+    .join(', ')}`;
   let parsed: { values: OptionValues; positionals: string[] };
   try {
     parsed = parseArgs({

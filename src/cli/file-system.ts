@@ -31,8 +31,7 @@ export function nodeFileSystem(target: string): tf.io.IOHandler {
       const dir = target.endsWith('.json') ? path.dirname(target) : target;
       const jsonName = target.endsWith('.json') ? path.basename(target) : MODEL_JSON;
       await mkdir(dir, { recursive: true });
-      const weights =
-        artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'],
         format: artifacts.format ?? 'layers-model',

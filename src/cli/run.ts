@@ -72,8 +72,11 @@ function findCommand(name: string): Command {
   const command = COMMANDS.find((c) => c.name === name);
   if (command !== undefined) return command;
   throw new ConfigError(
-    `${PROGRAM}: unknown command "${name}"; ${didYouMean(name, COMMANDS.map((c) => c.name), 2)}` +
-      `valid commands are ${COMMANDS.map((c) => c.name).join(', ')} (see ${PROGRAM} --help)`,
+    `${PROGRAM}: unknown command "${name}"; ${didYouMean(
+      name,
+      COMMANDS.map((c) => c.name),
+      2,
+    )}` + `valid commands are ${COMMANDS.map((c) => c.name).join(', ')} (see ${PROGRAM} --help)`,
   );
 }
 
@@ -117,7 +120,9 @@ export async function runCli(argv: readonly string[], io: CliIo = nodeCliIo()): 
       return CLI_EXIT_CODES.ok;
     }
     if (first.startsWith('-')) {
-      throw new ConfigError(`${PROGRAM}: expected a command before options, got "${first}"; valid commands are ${COMMANDS.map((c) => c.name).join(', ')}; valid options here are -h/--help and -v/--version`);
+      throw new ConfigError(
+        `${PROGRAM}: expected a command before options, got "${first}"; valid commands are ${COMMANDS.map((c) => c.name).join(', ')}; valid options here are -h/--help and -v/--version`,
+      );
     }
     const command = findCommand(first);
     const { values, positionals } = parseCommandArgs(command, rest);

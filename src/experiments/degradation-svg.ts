@@ -67,9 +67,7 @@ export function degradationSvg(results: readonly DegradationResult[], options: D
     out.push(`<text x="${fixed(x(i))}" y="${MARGIN.top + plotH + 20}" text-anchor="middle">${esc(s)}</text>`);
   });
   out.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#888"/>`);
-  out.push(
-    `<text transform="translate(18 ${fixed(MARGIN.top + plotH / 2)}) rotate(-90)" text-anchor="middle">‖∂loss/∂W‖ (log scale)</text>`,
-  );
+  out.push(`<text transform="translate(18 ${fixed(MARGIN.top + plotH / 2)}) rotate(-90)" text-anchor="middle">‖∂loss/∂W‖ (log scale)</text>`);
   results.forEach((r, k) => {
     const colour = COLOURS[depths.indexOf(r.depth) % COLOURS.length];
     const dash = r.kind === 'plain' ? ' stroke-dasharray="6 4"' : '';

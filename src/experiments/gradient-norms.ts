@@ -147,14 +147,22 @@ export async function stageGradientNorms(
   const [, h, w, c] = model.inputs[0].shape;
   const out = model.outputs[0].shape;
   if (h == null || w == null || c == null || out.length !== 2 || out[1] == null) {
-    throw new ConfigError(`${where}: model "${model.name}" needs a fixed input size and one score per class, got input ${JSON.stringify(model.inputs[0].shape)} and output ${JSON.stringify(out)}`);
+    throw new ConfigError(
+      `${where}: model "${model.name}" needs a fixed input size and one score per class, got input ${JSON.stringify(model.inputs[0].shape)} and output ${JSON.stringify(out)}`,
+    );
   }
   const classes = out[1];
   const linear = model.layers[model.layers.length - 1].getConfig().activation === 'linear';
   const variables = convs.map(({ layer }) => layer.weights[0].read() as tf.Variable);
   const result = tf.tidy(() => {
     const x = tf.randomUniform([o.batchSize, h, w, c], -1, 1, 'float32', o.seed);
-    const labels = tf.oneHot(tf.tensor1d(Array.from({ length: o.batchSize }, (_, i) => i % classes), 'int32'), classes);
+    const labels = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: o.batchSize }, (_, i) => i % classes),
+        'int32',
+      ),
+      classes,
+    );
     const { value, grads } = tf.variableGrads(() => {
       const y = model.apply(x, { training: true }) as tf.Tensor;
       const logits = linear ? y : tf.log(tf.add(y, 1e-12));

@@ -9,12 +9,7 @@
  * ```
  * @module
  */
-export {
-  stageGradientNorms,
-  DEFAULT_GRADIENT_NORMS_OPTIONS,
-  type GradientNormsOptions,
-  type StageGradientNorm,
-} from './gradient-norms.js';
+export { stageGradientNorms, DEFAULT_GRADIENT_NORMS_OPTIONS, type GradientNormsOptions, type StageGradientNorm } from './gradient-norms.js';
 export {
   degradationExperiment,
   degradationTable,

@@ -37,8 +37,7 @@ const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
  * ```
  */
 export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
-  const startsWith = (sig: number[]): boolean =>
-    bytes.length >= sig.length && sig.every((b, i) => bytes[i] === b);
+  const startsWith = (sig: number[]): boolean => bytes.length >= sig.length && sig.every((b, i) => bytes[i] === b);
   if (startsWith(PNG_SIGNATURE)) return 'png';
   if (startsWith(JPEG_SIGNATURE)) return 'jpeg';
   return undefined;
@@ -79,9 +78,7 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
  */
 export function decodeImage(bytes: Uint8Array): RgbImage {
   if (!(bytes instanceof Uint8Array)) {
-    throw new ConfigError(
-      `decodeImage: expects the file's bytes as a Uint8Array (or Buffer), got ${typeof bytes}`,
-    );
+    throw new ConfigError(`decodeImage: expects the file's bytes as a Uint8Array (or Buffer), got ${typeof bytes}`);
   }
   const format = sniffImageFormat(bytes);
   if (format === undefined) {

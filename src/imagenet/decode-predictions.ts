@@ -76,16 +76,11 @@ export interface DecodePredictionsOptions {
  * probs.dispose();
  * ```
  */
-export function decodePredictions(
-  probs: tf.Tensor | number[][],
-  options: DecodePredictionsOptions = {},
-): ImagenetPrediction[][] {
+export function decodePredictions(probs: tf.Tensor | number[][], options: DecodePredictionsOptions = {}): ImagenetPrediction[][] {
   const numClasses = IMAGENET_CLASSES.length;
   const top = options.top ?? DEFAULT_TOP;
   if (typeof top !== 'number' || !Number.isInteger(top) || top < 1 || top > numClasses) {
-    throw new ConfigError(
-      `decodePredictions: top must be an integer in 1..${numClasses}, got ${describe(top)}`,
-    );
+    throw new ConfigError(`decodePredictions: top must be an integer in 1..${numClasses}, got ${describe(top)}`);
   }
   return scoreRows(probs, numClasses).map((row) => topScores(row, top, (index) => IMAGENET_CLASSES[index]));
 }
@@ -115,9 +110,7 @@ function scoreRows(probs: tf.Tensor | number[][], numClasses: number): ArrayLike
     return probs;
   }
   if (probs == null || typeof (probs as Partial<tf.Tensor>).dataSync !== 'function') {
-    throw new ShapeError(
-      `decodePredictions: ${expected}, as a tf.Tensor or a number[][], got ${describe(probs)}`,
-    );
+    throw new ShapeError(`decodePredictions: ${expected}, as a tf.Tensor or a number[][], got ${describe(probs)}`);
   }
   if (probs.dtype === 'string' || probs.dtype === 'complex64') {
     throw new ShapeError(`decodePredictions: ${expected}, as real numbers, got a ${probs.dtype} tensor`);

@@ -123,10 +123,7 @@ export function shorterSideSize(
  * probs.dispose();
  * ```
  */
-export function imagenetEvalTransform(
-  image: RgbImage | tf.Tensor,
-  args: ImagenetEvalTransformArgs = {},
-): tf.Tensor3D {
+export function imagenetEvalTransform(image: RgbImage | tf.Tensor, args: ImagenetEvalTransformArgs = {}): tf.Tensor3D {
   const resize = checkInteger(args.resize ?? DEFAULT_EVAL_RESIZE, 'imagenetEvalTransform', 'resize');
   const crop = checkInteger(args.crop ?? DEFAULT_EVAL_CROP, 'imagenetEvalTransform', 'crop');
   const rgb = isTensor(image) ? tensorToImage(image) : checkRgbImage(image, 'imagenetEvalTransform');

@@ -15,27 +15,10 @@
  * @module
  */
 export { IMAGENET_CLASSES } from './classes.js';
-export {
-  preprocessInput,
-  PREPROCESS_MODES,
-  DEFAULT_PREPROCESS_MODE,
-  type PreprocessMode,
-  type PreprocessInputOptions,
-} from './preprocess-input.js';
-export {
-  decodePredictions,
-  DEFAULT_TOP,
-  type ImagenetPrediction,
-  type DecodePredictionsOptions,
-} from './decode-predictions.js';
+export { preprocessInput, PREPROCESS_MODES, DEFAULT_PREPROCESS_MODE, type PreprocessMode, type PreprocessInputOptions } from './preprocess-input.js';
+export { decodePredictions, DEFAULT_TOP, type ImagenetPrediction, type DecodePredictionsOptions } from './decode-predictions.js';
 export { imageToTensor, tensorToImage, type RgbImage } from './rgb-image.js';
 export { resizeImage, INTERPOLATIONS, type ResizeImageArgs, type Interpolation } from './resize.js';
 export { createTransform, type DataConfig, type ImageTransform } from './transform.js';
 export { centerCrop, type CenterCropArgs } from './center-crop.js';
-export {
-  imagenetEvalTransform,
-  shorterSideSize,
-  DEFAULT_EVAL_RESIZE,
-  DEFAULT_EVAL_CROP,
-  type ImagenetEvalTransformArgs,
-} from './eval-transform.js';
+export { imagenetEvalTransform, shorterSideSize, DEFAULT_EVAL_RESIZE, DEFAULT_EVAL_CROP, type ImagenetEvalTransformArgs } from './eval-transform.js';

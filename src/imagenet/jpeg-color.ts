@@ -110,12 +110,7 @@ const clamp8 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : v);
  * {@link ycbcrPlanesToRgb}.
  * @internal
  */
-export function ycbcrToRgb(
-  raw: Uint8Array,
-  height: number,
-  width: number,
-  [hs, vs]: [number, number],
-): Uint8Array {
+export function ycbcrToRgb(raw: Uint8Array, height: number, width: number, [hs, vs]: [number, number]): Uint8Array {
   const cw = Math.ceil(width / hs);
   const chh = Math.ceil(height / vs);
   const y = new Uint8Array(width * height);
@@ -169,16 +164,7 @@ export function ycbcrPlanesToRgb(
 }
 
 /** Channel `c` of the replicated output, sampled back at `cw × chh`. */
-function subPlane(
-  raw: Uint8Array,
-  height: number,
-  width: number,
-  hs: number,
-  vs: number,
-  cw: number,
-  chh: number,
-  c: number,
-): Uint8Array {
+function subPlane(raw: Uint8Array, height: number, width: number, hs: number, vs: number, cw: number, chh: number, c: number): Uint8Array {
   const plane = new Uint8Array(cw * chh);
   for (let j = 0; j < chh; j++) {
     const row = Math.min(j * vs, height - 1) * width;
@@ -188,15 +174,7 @@ function subPlane(
 }
 
 /** libjpeg's fancy upsampling of a `cw × chh` plane by `hs × vs` (each 1 or 2), cut to `width × height`, row-major. */
-function upsample(
-  { data: plane, stride }: SamplePlane,
-  cw: number,
-  chh: number,
-  width: number,
-  height: number,
-  hs: number,
-  vs: number,
-): Uint8Array {
+function upsample({ data: plane, stride }: SamplePlane, cw: number, chh: number, width: number, height: number, hs: number, vs: number): Uint8Array {
   if (hs === 1 && vs === 1) {
     if (stride === width) return plane;
     const copy = new Uint8Array(width * height);
@@ -206,8 +184,7 @@ function upsample(
   // libjpeg upsamples planes of 1 or 2 columns by replication ("box"), not fancy.
   const fancy = cw > 2;
   const out = new Uint8Array(width * height);
-  const at = (j: number, i: number): number =>
-    plane[Math.min(Math.max(j, 0), chh - 1) * stride + Math.min(Math.max(i, 0), cw - 1)];
+  const at = (j: number, i: number): number => plane[Math.min(Math.max(j, 0), chh - 1) * stride + Math.min(Math.max(i, 0), cw - 1)];
   for (let y = 0; y < height; y++) {
     const j = vs === 2 ? y >> 1 : y;
     // Vertical neighbour: the row above for even output rows, below for odd.

@@ -24,10 +24,7 @@ import type { RgbImage } from './rgb-image.js';
  * const x = imagenetEvalTransform(image); // float32 [224, 224, 3], 0..255
  * ```
  */
-export async function loadImage(
-  pathOrBytes: string | URL | Uint8Array,
-  options: FetchBytesOptions = {},
-): Promise<RgbImage> {
+export async function loadImage(pathOrBytes: string | URL | Uint8Array, options: FetchBytesOptions = {}): Promise<RgbImage> {
   const bytes = pathOrBytes instanceof Uint8Array ? pathOrBytes : await fetchBytes(pathOrBytes, options);
   return decodeImage(bytes);
 }

@@ -13,10 +13,5 @@
  */
 export { decodeImage, sniffImageFormat, type ImageFormat } from './decode-image.js';
 export { loadImage } from './load-image.js';
-export {
-  imagenetEvalTransform,
-  DEFAULT_EVAL_RESIZE,
-  DEFAULT_EVAL_CROP,
-  type ImagenetEvalTransformArgs,
-} from './eval-transform.js';
+export { imagenetEvalTransform, DEFAULT_EVAL_RESIZE, DEFAULT_EVAL_CROP, type ImagenetEvalTransformArgs } from './eval-transform.js';
 export { imageToTensor, type RgbImage } from './rgb-image.js';

@@ -90,12 +90,7 @@ const TORCH_STD_RGB = [0.229, 0.224, 0.225];
  * ```
  */
 export function preprocessInput(x: tf.Tensor, options: PreprocessInputOptions = {}): tf.Tensor {
-  const mode = checkOneOf(
-    options.mode ?? DEFAULT_PREPROCESS_MODE,
-    PREPROCESS_MODES,
-    'preprocessInput',
-    'mode',
-  );
+  const mode = checkOneOf(options.mode ?? DEFAULT_PREPROCESS_MODE, PREPROCESS_MODES, 'preprocessInput', 'mode');
   if ((x.rank !== 3 && x.rank !== 4) || x.shape[x.rank - 1] !== 3) {
     throw new ShapeError(
       `preprocessInput: expects RGB pixels with 3 channels last, shaped [height, width, 3] or [batch, height, width, 3], got shape ${formatShape(x.shape)}`,

@@ -33,15 +33,11 @@ export function checkRgbImage(image: RgbImage, where: string): RgbImage {
   const { data, height, width } = image ?? ({} as Partial<RgbImage>);
   const positive = (n: unknown): boolean => typeof n === 'number' && Number.isInteger(n) && n >= 1;
   if (!positive(height) || !positive(width)) {
-    throw new ShapeError(
-      `${where}: an image needs positive integer height and width, got height ${describe(height)} and width ${describe(width)}`,
-    );
+    throw new ShapeError(`${where}: an image needs positive integer height and width, got height ${describe(height)} and width ${describe(width)}`);
   }
   if (!(data instanceof Uint8Array) || data.length !== height * width * 3) {
     const got = data instanceof Uint8Array ? `${data.length} bytes` : describe(data);
-    throw new ShapeError(
-      `${where}: an RGB image of ${height}×${width} needs a Uint8Array of ${height * width * 3} bytes (height × width × 3), got ${got}`,
-    );
+    throw new ShapeError(`${where}: an RGB image of ${height}×${width} needs a Uint8Array of ${height * width * 3} bytes (height × width × 3), got ${got}`);
   }
   return image;
 }
@@ -84,9 +80,7 @@ export function imageToTensor(image: RgbImage): tf.Tensor3D {
  */
 export function tensorToImage(x: tf.Tensor): RgbImage {
   if (x.rank !== 3 || x.shape[2] !== 3 || x.dtype === 'string' || x.dtype === 'complex64') {
-    throw new ShapeError(
-      `tensorToImage: expects a real-valued [height, width, 3] RGB tensor, got a ${x.dtype} tensor of shape ${formatShape(x.shape)}`,
-    );
+    throw new ShapeError(`tensorToImage: expects a real-valued [height, width, 3] RGB tensor, got a ${x.dtype} tensor of shape ${formatShape(x.shape)}`);
   }
   const [height, width] = x.shape;
   // Uint8ClampedArray rounds half to even and clamps, as a uint8 conversion should.

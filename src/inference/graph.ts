@@ -102,9 +102,7 @@ export function layerGraph(model: tf.LayersModel): LayerGraph {
       if (done.has(node)) return;
       if (onPath.has(node)) throw new ConfigError(`layer graph: cycle through layer "${t.sourceLayer.name}"`);
       if (node.inputTensors.length === 0) {
-        throw new ConfigError(
-          `layer graph: tensor "${t.name}" of layer "${t.sourceLayer.name}" is not computed from the model's inputs`,
-        );
+        throw new ConfigError(`layer graph: tensor "${t.name}" of layer "${t.sourceLayer.name}" is not computed from the model's inputs`);
       }
       onPath.add(node);
       stack.push({ node, t, next: 0 });

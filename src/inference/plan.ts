@@ -1,15 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { layerGraph, type GraphNode, type LayerGraph } from './graph.js';
 import { isFoldableConv, isIdentityAtInference } from './rules.js';
-import {
-  activationOfLayer,
-  batchNormAffine,
-  configOf,
-  convSpec,
-  isLastAxisBn,
-  isPadFree,
-  type ConvSpec,
-} from './layer-config.js';
+import { activationOfLayer, batchNormAffine, configOf, convSpec, isLastAxisBn, isPadFree, type ConvSpec } from './layer-config.js';
 import { foldConvWeights, type ConvTensors } from './fold.js';
 import { LAYER_ACTIVATIONS, type LayerActivation } from '../layers/layer-utils.js';
 
@@ -170,11 +162,7 @@ export function inferencePlan(model: tf.LayersModel, options: PlanOptions = {}):
     convSpec: (node) => specOf(node),
     convWeights(node) {
       const f = fusions.get(node) ?? {};
-      return foldConvWeights(
-        node.layer,
-        f.bnBefore && batchNormAffine(f.bnBefore.layer),
-        f.bnAfter && batchNormAffine(f.bnAfter.layer),
-      );
+      return foldConvWeights(node.layer, f.bnBefore && batchNormAffine(f.bnBefore.layer), f.bnAfter && batchNormAffine(f.bnAfter.layer));
     },
     producer(t) {
       const p = graph.producer(resolve(t));

@@ -69,9 +69,7 @@ export function registerInferenceRule(className: string, rule: InferenceRule): v
     throw new ConfigError(`registerInferenceRule: "${className}" is handled by tfjs-resnet itself and cannot be overridden`);
   }
   if (rule === null || typeof rule !== 'object' || (rule.onnx !== undefined && typeof rule.onnx !== 'function')) {
-    throw new ConfigError(
-      `registerInferenceRule("${className}"): a rule is an object { identity?: boolean, onnx?: (ctx) => string[] }, got ${describe(rule)}`,
-    );
+    throw new ConfigError(`registerInferenceRule("${className}"): a rule is an object { identity?: boolean, onnx?: (ctx) => string[] }, got ${describe(rule)}`);
   }
   rules.set(className, rule);
 }

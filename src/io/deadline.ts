@@ -80,9 +80,7 @@ export function createDeadline(timeoutMs: number, outer: AbortSignal | undefined
       const progress = received > 0 || total !== undefined ? ` (received ${progressText(received, total)})` : '';
       const error =
         cause === 'timeout'
-          ? new FetchError(
-              `timed out after ${timeoutMs} ms fetching ${label}${progress}; pass a larger timeoutMs for slow connections or large files`,
-            )
+          ? new FetchError(`timed out after ${timeoutMs} ms fetching ${label}${progress}; pass a larger timeoutMs for slow connections or large files`)
           : new FetchError(`aborted fetching ${label}${progress}: the caller's AbortSignal fired`);
       if (cause === 'abort') error.cause = outer?.reason;
       return error;

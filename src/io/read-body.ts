@@ -112,9 +112,7 @@ export async function streamBody(body: ReadableStream<Uint8Array>, args: ReadBod
   }
 
   if (strictLength && total !== undefined && sink.length !== total) {
-    throw new FetchError(
-      `truncated body from ${label}: expected ${total} bytes (Content-Length), received ${sink.length}`,
-    );
+    throw new FetchError(`truncated body from ${label}: expected ${total} bytes (Content-Length), received ${sink.length}`);
   }
 }
 
@@ -124,10 +122,7 @@ export async function streamBody(body: ReadableStream<Uint8Array>, args: ReadBod
  * `Promise.race` against one long-lived "aborted" promise would keep every
  * race's result — every chunk — reachable until the transfer ends.
  */
-function readOrAbort(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  signal: AbortSignal,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
+function readOrAbort(reader: ReadableStreamDefaultReader<Uint8Array>, signal: AbortSignal): Promise<ReadableStreamReadResult<Uint8Array>> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);

@@ -53,10 +53,7 @@ export async function readLocalFile(file: string | URL, args: ReadLocalFileArgs)
   try {
     filePath = typeof file === 'string' ? file : url.fileURLToPath(file);
   } catch (e) {
-    throw withCause(
-      new FetchError(`cannot read ${label}: not a valid local file URL (${describeError(e)}); use file:///absolute/path`),
-      e,
-    );
+    throw withCause(new FetchError(`cannot read ${label}: not a valid local file URL (${describeError(e)}); use file:///absolute/path`), e);
   }
   const where = path.resolve(filePath) === filePath ? filePath : `${filePath} (resolved to ${path.resolve(filePath)})`;
 

@@ -39,9 +39,7 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
  */
 export function normalizeSha256(expected: string): string {
   if (typeof expected !== 'string' || !HEX_SHA256.test(expected)) {
-    throw new ConfigError(
-      `fetchBytes: sha256 must be 64 hexadecimal digits (the SHA-256 of the expected bytes), got ${JSON.stringify(expected)}`,
-    );
+    throw new ConfigError(`fetchBytes: sha256 must be 64 hexadecimal digits (the SHA-256 of the expected bytes), got ${JSON.stringify(expected)}`);
   }
   return expected.toLowerCase();
 }

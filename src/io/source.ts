@@ -10,9 +10,7 @@ import { ConfigError } from '../errors.js';
  * ```
  * @internal
  */
-export type Source =
-  | { kind: 'file'; file: string | URL; label: string }
-  | { kind: 'fetch'; url: string; label: string };
+export type Source = { kind: 'file'; file: string | URL; label: string } | { kind: 'fetch'; url: string; label: string };
 
 /** A scheme of two or more characters, so `C:\dir` stays a Windows path. */
 const SCHEME = /^[a-z][a-z\d+.-]+:/i;
@@ -38,14 +36,10 @@ export function hasUrlScheme(s: string): boolean {
 export function classifySource(source: string | URL, node: boolean): Source {
   if (source instanceof URL) {
     const label = redactUrl(source.href);
-    return source.protocol === 'file:' && node
-      ? { kind: 'file', file: source, label }
-      : { kind: 'fetch', url: source.href, label };
+    return source.protocol === 'file:' && node ? { kind: 'file', file: source, label } : { kind: 'fetch', url: source.href, label };
   }
   if (typeof source !== 'string' || source.length === 0) {
-    throw new ConfigError(
-      `fetchBytes: source must be a non-empty string (a file path or URL) or a URL object, got ${describe(source)}`,
-    );
+    throw new ConfigError(`fetchBytes: source must be a non-empty string (a file path or URL) or a URL object, got ${describe(source)}`);
   }
   if (hasUrlScheme(source)) {
     const isFile = source.slice(0, 5).toLowerCase() === 'file:';

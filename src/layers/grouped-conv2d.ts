@@ -175,12 +175,16 @@ export function groupedConv2dOp(x: tf.Tensor4D, kernel: tf.Tensor4D, o: GroupedC
     if (method === 'split') {
       const xs = tf.split(x, groups, 3);
       const ks = tf.split(kernel, groups, 3);
-      return tf.concat(xs.map((xi, g) => tf.conv2d(xi as tf.Tensor4D, ks[g] as tf.Tensor4D, strides, padding, 'NHWC', dilations)), 3);
+      return tf.concat(
+        xs.map((xi, g) => tf.conv2d(xi as tf.Tensor4D, ks[g] as tf.Tensor4D, strides, padding, 'NHWC', dilations)),
+        3,
+      );
     }
     // Depthwise filter [kh, kw, in, groupOut]: channel g·groupIn + i, multiplier m ← kernel[:, :, i, g·groupOut + m].
-    const filter = groupIn === 1
-      ? tf.reshape(kernel, [kh, kw, groups, groupOut])
-      : tf.reshape(tf.transpose(tf.reshape(kernel, [kh, kw, groupIn, groups, groupOut]), [0, 1, 3, 2, 4]), [kh, kw, groups * groupIn, groupOut]);
+    const filter =
+      groupIn === 1
+        ? tf.reshape(kernel, [kh, kw, groups, groupOut])
+        : tf.reshape(tf.transpose(tf.reshape(kernel, [kh, kw, groupIn, groups, groupOut]), [0, 1, 3, 2, 4]), [kh, kw, groups * groupIn, groupOut]);
     const y = tf.depthwiseConv2d(x, filter as tf.Tensor4D, strides, padding, 'NHWC', dilations);
     if (groupIn === 1) return y;
     const [, oh, ow] = y.shape;

@@ -125,7 +125,12 @@ export class ShortcutPadChannels extends tf.layers.Layer {
       if (sh > 1 || sw > 1) y = tf.stridedSlice(y, [0, 0, 0, 0], [0, 0, 0, 0], [1, sh, sw, 1], 0b1111, 0b1111);
       if (extra > 0) {
         const before = this.channelPadding === 'split' ? Math.floor(extra / 2) : 0;
-        y = tf.pad(y, [[0, 0], [0, 0], [0, 0], [before, extra - before]]);
+        y = tf.pad(y, [
+          [0, 0],
+          [0, 0],
+          [0, 0],
+          [before, extra - before],
+        ]);
       }
       return y;
     });

@@ -31,7 +31,10 @@ function spread(t: tf.Tensor, axis: number, { start, step, length }: { readonly 
     s = tf.slice(tf.reshape(tf.pad(expanded, padding), merged), begin, sliced);
   }
   const used = (size - 1) * step + 1;
-  return tf.pad(s, shape.map((_, i): [number, number] => (i === axis ? [start, length - start - used] : [0, 0])));
+  return tf.pad(
+    s,
+    shape.map((_, i): [number, number] => (i === axis ? [start, length - start - used] : [0, 0])),
+  );
 }
 
 /**

@@ -108,7 +108,13 @@ export function cifarResnet(depth: number, options: CifarResNetOptions = {}): tf
   const ctx: UnitContext = { spec, init: o.init, cache: new LayerCache() };
   const blockArgs: Partial<BasicBlockArgs> = { shortcut: plain ? 'none' : 'padChannels' };
   if (options.zeroInitLastBn !== undefined) blockArgs.zeroInitLastBn = o.zeroInitLastBn;
-  const plan = planStages({ layers: CIFAR_WIDTHS.map(() => n), strides: CIFAR_WIDTHS.map((_, i) => (i === 0 ? 1 : 2)), stemStride: 1, outputStride: o.outputStride, dropPathRate: o.dropPathRate });
+  const plan = planStages({
+    layers: CIFAR_WIDTHS.map(() => n),
+    strides: CIFAR_WIDTHS.map((_, i) => (i === 0 ? 1 : 2)),
+    stemStride: 1,
+    outputStride: o.outputStride,
+    dropPathRate: o.dropPathRate,
+  });
 
   // Every block is made (and so validated) before any layer is built.
   const stages = plan.map((step, i) =>

@@ -115,11 +115,7 @@ export function resolveOptions(options: ResNetOptions) {
     );
   }
   const shape = o.inputShape;
-  if (
-    !Array.isArray(shape) ||
-    shape.length !== 3 ||
-    !shape.every((d, i) => (d === null && i < 2) || (typeof d === 'number' && Number.isInteger(d) && d > 0))
-  ) {
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d, i) => (d === null && i < 2) || (typeof d === 'number' && Number.isInteger(d) && d > 0))) {
     throw new ConfigError(
       `${where}: inputShape must be [height, width, channels] with positive integers (height and width may be null), got ${describe(shape)}`,
     );

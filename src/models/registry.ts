@@ -1,14 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ResNetOptions } from './options.js';
 import { BUILTIN_CATALOGS, type BuiltinModelName } from './catalogs/index.js';
-import {
-  MODEL_SOURCES,
-  type ModelDefinition,
-  type ModelFilter,
-  type ModelSource,
-  type RegisteredModel,
-  type RegisterModelOptions,
-} from './registry-types.js';
+import { MODEL_SOURCES, type ModelDefinition, type ModelFilter, type ModelSource, type RegisteredModel, type RegisterModelOptions } from './registry-types.js';
 
 // The registry's types live in ./registry-types.ts (imported by the catalogs too); re-exported here for callers.
 export { MODEL_SOURCES } from './registry-types.js';
@@ -138,9 +131,7 @@ function ensureBuiltins(): void {
 function unknown(name: unknown, where: string): ConfigError {
   const names = [...models.keys()];
   const hint = typeof name === 'string' ? didYouMean(name, names, 3) : '';
-  return new ConfigError(
-    `${where}: unknown model ${describe(name)}; ${hint}listModels() lists the ${names.length} registered names`,
-  );
+  return new ConfigError(`${where}: unknown model ${describe(name)}; ${hint}listModels() lists the ${names.length} registered names`);
 }
 
 /**
@@ -284,8 +275,7 @@ export function createModel(
     return createPretrainedModel(name, options as CreatePretrainedOptions, (model, modelOptions) => createModel(model, modelOptions));
   }
   const entry = lookup(name, 'createModel');
-  const { featuresOnly: asFeatures, outIndices, weights, weightsOptions, ...modelOptions } =
-    options as Partial<CreateModelWithWeightsOptions>;
+  const { featuresOnly: asFeatures, outIndices, weights, weightsOptions, ...modelOptions } = options as Partial<CreateModelWithWeightsOptions>;
   if (asFeatures !== undefined) checkBoolean(asFeatures, `createModel("${name}")`, 'featuresOnly');
   const finish = (model: tf.LayersModel): tf.LayersModel => (asFeatures ? featuresOnly(model, { outIndices }) : model);
   if (weights === undefined) {
@@ -293,9 +283,10 @@ export function createModel(
     return finish(entry.build({ name, ...entry.defaults, ...modelOptions, ...(asFeatures ? { includeTop: false } : {}) }));
   }
   const model = entry.build({ name, init: 'zeros', ...entry.defaults, ...modelOptions });
-  const load = modelInfo(model)?.style === 'keras'
-    ? loadKerasWeights(model, weights as KerasWeightsSource, weightsOptions)
-    : loadPyTorchWeights(model, weights as PyTorchWeightsSource, weightsOptions);
+  const load =
+    modelInfo(model)?.style === 'keras'
+      ? loadKerasWeights(model, weights as KerasWeightsSource, weightsOptions)
+      : loadPyTorchWeights(model, weights as PyTorchWeightsSource, weightsOptions);
   return load.then(
     () => finish(model),
     (error: unknown) => {
@@ -325,7 +316,5 @@ export function listModels(filter: ModelFilter = {}): string[] {
   }
   const test = (name: string): boolean =>
     match === undefined ? true : typeof match === 'string' ? name.includes(match) : new RegExp(match.source, match.flags.replace('g', '')).test(name);
-  return [...models.values()]
-    .filter((m) => (sources === undefined || sources.includes(m.source)) && test(m.name))
-    .map((m) => m.name);
+  return [...models.values()].filter((m) => (sources === undefined || sources.includes(m.source)) && test(m.name)).map((m) => m.name);
 }

@@ -183,9 +183,7 @@ function resolveDilation(
   const byRule = planStages({ ...net, stemStride: 4, outputStride, dropPathRate: 0 });
   const fromStride = byRule.map((step) => step.dilation !== step.dilationBefore);
   if (fromReplace.some((d, i) => d !== fromStride[i])) {
-    throw new ConfigError(
-      `${where}: outputStride ${outputStride} and replaceStrideWithDilation ${describe(replace)} disagree; give one of them`,
-    );
+    throw new ConfigError(`${where}: outputStride ${outputStride} and replaceStrideWithDilation ${describe(replace)} disagree; give one of them`);
   }
   return fromReplace;
 }

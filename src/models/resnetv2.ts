@@ -3,13 +3,7 @@ import type { BlockFactory } from '../blocks/block.js';
 import { resolveBlockFactory } from '../blocks/kinds.js';
 import { batchNorm, relu, type UnitContext } from '../blocks/conv-bn.js';
 import { LayerCache } from '../blocks/layer-cache.js';
-import {
-  preactBasicBlock,
-  preactBottleneckBlock,
-  PREACT_SHORTCUTS,
-  type PreactBlockArgs,
-  type PreactShortcut,
-} from '../blocks/preact.js';
+import { preactBasicBlock, preactBottleneckBlock, PREACT_SHORTCUTS, type PreactBlockArgs, type PreactShortcut } from '../blocks/preact.js';
 import { styleNames, styleSpec, type ResNetStyle, type StyleSpec } from '../blocks/style.js';
 import type { ResNetV2Names } from '../blocks/naming/names.js';
 import { assembleNetwork, preactStem } from './network.js';
@@ -114,7 +108,6 @@ function layoutOf(style: ResNetStyle): V2Layout {
     exactPool: style !== 'keras',
   };
 }
-
 
 /** Validated {@link ResNetV2Config}. */
 interface ResolvedV2Config {

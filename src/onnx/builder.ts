@@ -47,17 +47,10 @@ export class OnnxGraphBuilder {
   }
 
   /** Adds a node; returns its output names (or writes into `outputNames`). */
-  node(
-    opType: string,
-    inputs: readonly string[],
-    attributes: Record<string, OnnxAttributeValue> = {},
-    outputs: number | readonly string[] = 1,
-  ): string[] {
+  node(opType: string, inputs: readonly string[], attributes: Record<string, OnnxAttributeValue> = {}, outputs: number | readonly string[] = 1): string[] {
     const name = this.uniqueNode(`${this.scope}/${opType}`);
     const outputNames =
-      typeof outputs === 'number'
-        ? Array.from({ length: outputs }, (_, i) => this.unique(outputs === 1 ? name : `${name}:${i}`))
-        : [...outputs];
+      typeof outputs === 'number' ? Array.from({ length: outputs }, (_, i) => this.unique(outputs === 1 ? name : `${name}:${i}`)) : [...outputs];
     this.nodes.push({
       name,
       opType,

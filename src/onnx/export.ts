@@ -172,7 +172,14 @@ export function onnxModelProto(model: tf.LayersModel, options: ExportOnnxOptions
       const inputs = lowering.builtin.absorbsPadding ? raw : raw.map((v) => b.materialize(v));
       outs = lowering.builtin.lower({ b, plan, node, config: configOf(node.layer), inputs, where: layerLabel(node.layer) });
     } else {
-      const names = lowering.rule(publicContext(b, node, raw.map((v) => b.materialize(v)), opset));
+      const names = lowering.rule(
+        publicContext(
+          b,
+          node,
+          raw.map((v) => b.materialize(v)),
+          opset,
+        ),
+      );
       if (names.length !== node.outputs.length) {
         throw new ConfigError(`${where}: the ONNX rule of ${layerLabel(node.layer)} returned ${names.length} outputs, expected ${node.outputs.length}`);
       }

@@ -1,15 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GraphNode } from '../inference/graph.js';
 import type { InferencePlan } from '../inference/plan.js';
-import {
-  activationName,
-  activationOfLayer,
-  batchNormParams,
-  checkChannelsLast,
-  isLastAxisBn,
-  pairOf,
-  type LayerConfig,
-} from '../inference/layer-config.js';
+import { activationName, activationOfLayer, batchNormParams, checkChannelsLast, isLastAxisBn, pairOf, type LayerConfig } from '../inference/layer-config.js';
 import { isFoldableConv, isIdentityAtInference } from '../inference/rules.js';
 import { ConfigError } from '../errors.js';
 import { describe } from '../validate.js';
@@ -138,9 +130,7 @@ function pool(kind: 'max' | 'avg'): BuiltinLowering {
       // never win over a real element) and every window keeps a real element;
       // into a 'valid' average pool, whose count then includes it.
       const canAbsorb = (pads: Pads2d, source: Value): boolean =>
-        kind === 'avg'
-          ? padding === 'valid'
-          : source.nonNegative === true && pads.every((p, i) => p < kernel[i % 2]);
+        kind === 'avg' ? padding === 'valid' : source.nonNegative === true && pads.every((p, i) => p < kernel[i % 2]);
       const { x, attrs, absorbed } = paddingOf(ctx, padding, kernel, strides, [1, 1], canAbsorb);
       const extra: Record<string, OnnxAttributeValue> = kind === 'avg' ? { count_include_pad: absorbed ? 1 : 0 } : {};
       const [y] = ctx.b.node(kind === 'max' ? 'MaxPool' : 'AveragePool', [x.name], {
@@ -196,18 +186,18 @@ function merge(op: 'Add' | 'Mul' | 'Sub' | 'Max' | 'Min' | 'Mean', variadic: boo
       const xs = ctx.inputs;
       const rank = xs[0].shape.length;
       if (xs.some((x) => x.shape.length !== rank)) {
-        throw new ConfigError(
-          `exportOnnx: ${ctx.where}: inputs of different ranks (${xs.map((x) => x.shape.length).join(', ')}) are not supported`,
-        );
+        throw new ConfigError(`exportOnnx: ${ctx.where}: inputs of different ranks (${xs.map((x) => x.shape.length).join(', ')}) are not supported`);
       }
       let y: string;
       if (variadic || xs.length === 2) {
-        [y] = ctx.b.node(op, xs.map((x) => x.name));
+        [y] = ctx.b.node(
+          op,
+          xs.map((x) => x.name),
+        );
       } else {
         y = xs.slice(1).reduce((acc, x) => ctx.b.node(op, [acc, x.name])[0], xs[0].name);
       }
-      const nonNegative =
-        op === 'Max' ? xs.some((x) => x.nonNegative) : op !== 'Sub' && op !== 'Min' ? xs.every((x) => x.nonNegative) : false;
+      const nonNegative = op === 'Max' ? xs.some((x) => x.nonNegative) : op !== 'Sub' && op !== 'Min' ? xs.every((x) => x.nonNegative) : false;
       return [{ name: y, shape: outShape(ctx), nonNegative }];
     },
   };
@@ -233,7 +223,11 @@ const concatenate: BuiltinLowering = {
     const raw = Number(ctx.config.axis ?? -1);
     const axis = raw < 0 ? raw + rank : raw;
     const onnxAxis = rank === 4 ? NHWC_TO_NCHW.indexOf(axis) : axis;
-    const [y] = ctx.b.node('Concat', ctx.inputs.map((x) => x.name), { axis: onnxAxis });
+    const [y] = ctx.b.node(
+      'Concat',
+      ctx.inputs.map((x) => x.name),
+      { axis: onnxAxis },
+    );
     return [{ name: y, shape: outShape(ctx), nonNegative: ctx.inputs.every((x) => x.nonNegative) }];
   },
 };

@@ -70,12 +70,7 @@ export function rawBytes(values: ArrayLike<number>, type: TensorElementType): Ui
 }
 
 /** A TensorProto (an initializer). @internal */
-export function tensorProto(
-  name: string,
-  values: ArrayLike<number>,
-  dims: readonly number[],
-  type: TensorElementType,
-): OnnxTypes.ITensorProto {
+export function tensorProto(name: string, values: ArrayLike<number>, dims: readonly number[], type: TensorElementType): OnnxTypes.ITensorProto {
   const count = dims.reduce((a, b) => a * b, 1);
   if (count !== values.length) {
     throw new ConfigError(`ONNX tensor "${name}": ${values.length} values do not fill dims [${dims.join(', ')}]`);

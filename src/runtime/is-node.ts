@@ -14,10 +14,5 @@
  * @internal
  */
 export function isNode(): boolean {
-  return (
-    typeof process !== 'undefined' &&
-    typeof process.versions === 'object' &&
-    process.versions !== null &&
-    typeof process.versions.node === 'string'
-  );
+  return typeof process !== 'undefined' && typeof process.versions === 'object' && process.versions !== null && typeof process.versions.node === 'string';
 }

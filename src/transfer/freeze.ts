@@ -72,7 +72,11 @@ function layersOfStages(all: readonly StageLayers[], stages: readonly string[], 
 export function freezeUpTo(model: tf.LayersModel, stage: string): FreezeResult {
   const stages = stageLayers(model, 'freezeUpTo');
   const last = stageIndex(stages, stage, 'freezeUpTo');
-  return setTrainable(model, stages.slice(0, last + 1).flatMap((s) => s.layers), false);
+  return setTrainable(
+    model,
+    stages.slice(0, last + 1).flatMap((s) => s.layers),
+    false,
+  );
 }
 
 /**

@@ -66,8 +66,7 @@ export function guardFrozenBatchNorm(model: tf.LayersModel): number {
     count++;
     if (guarded.has(layer)) continue;
     const call = layer.call.bind(layer);
-    layer.call = (inputs: CallArgs[0], kwargs: CallArgs[1]) =>
-      call(inputs, isFrozen(layer) ? { ...kwargs, training: false } : kwargs);
+    layer.call = (inputs: CallArgs[0], kwargs: CallArgs[1]) => call(inputs, isFrozen(layer) ? { ...kwargs, training: false } : kwargs);
     guarded.add(layer);
   }
   return count;

@@ -13,9 +13,4 @@
  */
 export { freezeUpTo, freezeStages, unfreeze, type FreezeResult } from './freeze.js';
 export { guardFrozenBatchNorm } from './frozen-batch-norm.js';
-export {
-  replaceHead,
-  DEFAULT_REPLACE_HEAD_OPTIONS,
-  type ReplaceHeadOptions,
-  type HeadActivation,
-} from './replace-head.js';
+export { replaceHead, DEFAULT_REPLACE_HEAD_OPTIONS, type ReplaceHeadOptions, type HeadActivation } from './replace-head.js';

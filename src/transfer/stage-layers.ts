@@ -43,9 +43,7 @@ export function stageLayers(model: tf.LayersModel, where: string): StageLayers[]
 export function stageIndex(stages: readonly StageLayers[], name: unknown, where: string): number {
   const i = stages.findIndex((s) => s.name === name);
   if (i < 0) {
-    throw new ConfigError(
-      `${where}: unknown stage ${describe(name)}; valid stages of this model are ${stages.map((s) => `"${s.name}"`).join(', ')}`,
-    );
+    throw new ConfigError(`${where}: unknown stage ${describe(name)}; valid stages of this model are ${stages.map((s) => `"${s.name}"`).join(', ')}`);
   }
   return i;
 }

@@ -33,7 +33,10 @@ const SHOWN_KEYS = 5;
 
 /** `"a", "b", "c"` or `"a", "b", "c", "d", "e" and 7 more`. @internal */
 export function listKeys(keys: readonly string[]): string {
-  const shown = keys.slice(0, SHOWN_KEYS).map((k) => JSON.stringify(k)).join(', ');
+  const shown = keys
+    .slice(0, SHOWN_KEYS)
+    .map((k) => JSON.stringify(k))
+    .join(', ');
   return keys.length > SHOWN_KEYS ? `${shown} and ${keys.length - SHOWN_KEYS} more` : shown;
 }
 
@@ -45,16 +48,13 @@ const plural = (n: number, one: string, many: string): string => `${n} ${n === 1
  * was), then writes the weights one by one and releases each source entry.
  * @internal
  */
-export function assignWeights(
-  fn: string,
-  targets: readonly LoadTarget[],
-  source: WeightSource,
-  o: AssignOptions,
-): LoadReport {
+export function assignWeights(fn: string, targets: readonly LoadTarget[], source: WeightSource, o: AssignOptions): LoadReport {
   const byKey = new Map<string, LoadTarget>();
   for (const t of targets) {
     if (byKey.has(t.key)) {
-      throw new WeightsError(`${fn}: two weights of the model (${byKey.get(t.key)!.describe} and ${t.describe}) are both matched by the key "${t.key}"; weight names must be unique`);
+      throw new WeightsError(
+        `${fn}: two weights of the model (${byKey.get(t.key)!.describe} and ${t.describe}) are both matched by the key "${t.key}"; weight names must be unique`,
+      );
     }
     byKey.set(t.key, t);
   }
@@ -70,7 +70,9 @@ export function assignWeights(
   if (o.strict && (missing.length > 0 || unexpected.length > 0)) {
     const parts: string[] = [];
     if (missing.length > 0) {
-      parts.push(`${plural(missing.length, 'key', 'keys')} of the model ${missing.length === 1 ? 'is' : 'are'} missing from the weights (${listKeys(missing)})`);
+      parts.push(
+        `${plural(missing.length, 'key', 'keys')} of the model ${missing.length === 1 ? 'is' : 'are'} missing from the weights (${listKeys(missing)})`,
+      );
     }
     if (unexpected.length > 0) {
       parts.push(`${plural(unexpected.length, 'key', 'keys')} of the weights ${unexpected.length === 1 ? 'is' : 'are'} unexpected (${listKeys(unexpected)})`);

@@ -6,13 +6,7 @@
 export * from './safetensors.js';
 export { SAFETENSORS_DTYPES, isSafetensorsDType, type SafetensorsDType } from './dtypes.js';
 export { loadPyTorchWeights, type PyTorchWeightsSource, type LoadPyTorchWeightsOptions } from './load-pytorch.js';
-export {
-  readPyTorchCheckpoint,
-  DEFAULT_CHECKPOINT_OPTIONS,
-  type PyTorchCheckpoint,
-  type PyTorchCheckpointOptions,
-  type PyTorchTensor,
-} from './checkpoint.js';
+export { readPyTorchCheckpoint, DEFAULT_CHECKPOINT_OPTIONS, type PyTorchCheckpoint, type PyTorchCheckpointOptions, type PyTorchTensor } from './checkpoint.js';
 export type { PyTorchCheckpointInfo } from './checkpoint-info.js';
 export { PYTORCH_DTYPES, type PyTorchDType } from './pytorch-tensors.js';
 export type { PyTorchFileFormat } from './pytorch-file.js';

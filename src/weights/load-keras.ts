@@ -101,7 +101,9 @@ function toWeightData(data: unknown): tf.io.WeightData {
   const one = (d: unknown): ArrayBuffer => {
     if (d instanceof ArrayBuffer) return d;
     if (d instanceof Uint8Array) return exactBuffer(d);
-    throw new WeightsError(`${FN}: weightData must be an ArrayBuffer, a Uint8Array or an array of them (the shards in manifest order), got ${describe(d).slice(0, 80)}`);
+    throw new WeightsError(
+      `${FN}: weightData must be an ArrayBuffer, a Uint8Array or an array of them (the shards in manifest order), got ${describe(d).slice(0, 80)}`,
+    );
   };
   return Array.isArray(data) ? data.map(one) : one(data);
 }
@@ -185,11 +187,7 @@ async function openSource(source: KerasWeightsSource, options: LoadWeightsOption
  * await loadKerasWeights(model, 'tfjs_resnet50/model.json');
  * ```
  */
-export async function loadKerasWeights(
-  model: tf.LayersModel,
-  source: KerasWeightsSource,
-  options: LoadWeightsOptions = {},
-): Promise<LoadReport> {
+export async function loadKerasWeights(model: tf.LayersModel, source: KerasWeightsSource, options: LoadWeightsOptions = {}): Promise<LoadReport> {
   const start = performance.now();
   const strict = options.strict ?? DEFAULT_LOAD_WEIGHTS_OPTIONS.strict;
   const targets: LoadTarget[] = model.weights.map((variable) => ({

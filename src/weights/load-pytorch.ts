@@ -74,9 +74,7 @@ async function openSource(
   options: LoadPyTorchWeightsOptions,
 ): Promise<{ source: WeightSource; checkpoint?: PyTorchCheckpointInfo }> {
   if (typeof source === 'string' || source instanceof URL) {
-    const bytes = await fetchWeightBytes(source, options, (loaded, total) =>
-      options.onProgress?.({ phase: 'fetch', loaded, total }),
-    );
+    const bytes = await fetchWeightBytes(source, options, (loaded, total) => options.onProgress?.({ phase: 'fetch', loaded, total }));
     return openBytes(bytes, options);
   }
   if (source instanceof Uint8Array) return openBytes(source, options);
@@ -137,11 +135,7 @@ async function openSource(
  * console.log(r.checkpoint); // { format: 'legacy', picked: 'state_dict', stripped: ['module.'], skipped: [] }
  * ```
  */
-export async function loadPyTorchWeights(
-  model: tf.LayersModel,
-  source: PyTorchWeightsSource,
-  options: LoadPyTorchWeightsOptions = {},
-): Promise<LoadReport> {
+export async function loadPyTorchWeights(model: tf.LayersModel, source: PyTorchWeightsSource, options: LoadPyTorchWeightsOptions = {}): Promise<LoadReport> {
   const start = performance.now();
   const strict = options.strict ?? DEFAULT_LOAD_WEIGHTS_OPTIONS.strict;
   const entries = stateDictTargets(model, FN);

@@ -9,13 +9,7 @@
  * @module
  */
 import { SafetensorsError } from '../errors.js';
-import {
-  DTYPE_BYTES,
-  DTYPE_WRITE_RANK,
-  SAFETENSORS_DTYPES,
-  isSafetensorsDType,
-  type SafetensorsDType,
-} from './dtypes.js';
+import { DTYPE_BYTES, DTYPE_WRITE_RANK, SAFETENSORS_DTYPES, isSafetensorsDType, type SafetensorsDType } from './dtypes.js';
 import { decodeTensorBytes, encodeTensorBytes } from './tensor-bytes.js';
 
 /**
@@ -193,23 +187,17 @@ interface HeaderEntry {
 
 function parseHeader(bytes: Uint8Array): { headerBytes: number; parsed: Record<string, unknown> } {
   if (bytes.length < 8) {
-    throw new SafetensorsError(
-      `file is ${bytes.length} bytes; a safetensors file starts with an 8-byte little-endian header length`,
-    );
+    throw new SafetensorsError(`file is ${bytes.length} bytes; a safetensors file starts with an 8-byte little-endian header length`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const low = view.getUint32(0, true);
   const high = view.getUint32(4, true);
   if (high !== 0 || low > SAFETENSORS_MAX_HEADER_BYTES) {
     const length = (BigInt(high) << 32n) | BigInt(low);
-    throw new SafetensorsError(
-      `header length ${length} exceeds the limit of ${SAFETENSORS_MAX_HEADER_BYTES} bytes`,
-    );
+    throw new SafetensorsError(`header length ${length} exceeds the limit of ${SAFETENSORS_MAX_HEADER_BYTES} bytes`);
   }
   if (8 + low > bytes.length) {
-    throw new SafetensorsError(
-      `header length ${low} runs past the end of the file: it needs ${8 + low} bytes, the file has ${bytes.length}`,
-    );
+    throw new SafetensorsError(`header length ${low} runs past the end of the file: it needs ${8 + low} bytes, the file has ${bytes.length}`);
   }
   let text: string;
   try {
@@ -239,9 +227,7 @@ function parseMetadata(value: unknown): Record<string, string> {
   for (const key of Object.keys(value)) {
     const entry = value[key];
     if (typeof entry !== 'string') {
-      throw new SafetensorsError(
-        `${METADATA_KEY} key ${show(key)} holds ${kindOf(entry)}; expected every value to be a string`,
-      );
+      throw new SafetensorsError(`${METADATA_KEY} key ${show(key)} holds ${kindOf(entry)}; expected every value to be a string`);
     }
     if (LONE_SURROGATE.test(key) || LONE_SURROGATE.test(entry)) {
       throw new SafetensorsError(`${METADATA_KEY} key ${show(key)} contains an unpaired UTF-16 surrogate escape`);
@@ -266,30 +252,23 @@ function parseEntry(name: string, value: unknown): HeaderEntry {
   }
   const { dtype, shape, data_offsets: offsets } = value;
   if (!isSafetensorsDType(dtype)) {
-    throw new SafetensorsError(
-      `${where} has dtype ${show(dtype)}; valid dtypes are ${SAFETENSORS_DTYPES.join(', ')}`,
-    );
+    throw new SafetensorsError(`${where} has dtype ${show(dtype)}; valid dtypes are ${SAFETENSORS_DTYPES.join(', ')}`);
   }
   const count = elementCount(shape, DTYPE_BYTES[dtype]);
   if (count === 'bad') {
     throw new SafetensorsError(`${where} has shape ${show(shape)}; expected an array of non-negative integers`);
   }
   if (count === 'overflow') {
-    throw new SafetensorsError(
-      `${where} has shape ${show(shape)} whose ${dtype} byte size overflows; expected at most ${Number.MAX_SAFE_INTEGER} bytes`,
-    );
+    throw new SafetensorsError(`${where} has shape ${show(shape)} whose ${dtype} byte size overflows; expected at most ${Number.MAX_SAFE_INTEGER} bytes`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !isIndex(offsets[0]) || !isIndex(offsets[1]) || offsets[0] > offsets[1]) {
-    throw new SafetensorsError(
-      `${where} has data_offsets ${show(offsets)}; expected [begin, end] with integers 0 ≤ begin ≤ end`,
-    );
+    throw new SafetensorsError(`${where} has data_offsets ${show(offsets)}; expected [begin, end] with integers 0 ≤ begin ≤ end`);
   }
   const [begin, end] = offsets as [number, number];
   const needed = count * DTYPE_BYTES[dtype];
   if (end - begin !== needed) {
     throw new SafetensorsError(
-      `${where} has data_offsets [${begin}, ${end}] spanning ${end - begin} bytes; ` +
-        `shape ${show(shape)} of ${dtype} needs ${needed} bytes`,
+      `${where} has data_offsets [${begin}, ${end}] spanning ${end - begin} bytes; ` + `shape ${show(shape)} of ${dtype} needs ${needed} bytes`,
     );
   }
   return { name, dtype, shape: (shape as number[]).slice(), begin, end };
@@ -303,9 +282,7 @@ function checkLayout(entries: HeaderEntry[], dataBytes: number): void {
   for (const entry of sorted) {
     const where = `tensor ${show(entry.name)} with data_offsets [${entry.begin}, ${entry.end}]`;
     if (entry.begin < covered) {
-      throw new SafetensorsError(
-        `${where} overlaps tensor ${show(previous!.name)}, which ends at ${covered}; tensors must not share bytes`,
-      );
+      throw new SafetensorsError(`${where} overlaps tensor ${show(previous!.name)}, which ends at ${covered}; tensors must not share bytes`);
     }
     if (entry.begin > covered) {
       throw new SafetensorsError(
@@ -323,8 +300,7 @@ function checkLayout(entries: HeaderEntry[], dataBytes: number): void {
   }
   if (covered !== dataBytes) {
     throw new SafetensorsError(
-      `the tensors cover ${covered} bytes but the data buffer after the header holds ${dataBytes}; ` +
-        `the offsets must cover it exactly, to its end`,
+      `the tensors cover ${covered} bytes but the data buffer after the header holds ${dataBytes}; ` + `the offsets must cover it exactly, to its end`,
     );
   }
 }
@@ -474,10 +450,7 @@ export function openSafetensors(bytes: Uint8Array): LazySafetensorsFile {
  * readSafetensors(bytes).tensors['step'].data; // Int32Array [1000]
  * ```
  */
-export function writeSafetensors(
-  tensors: Record<string, SafetensorsTensorInput>,
-  metadata?: Record<string, string>,
-): Uint8Array {
+export function writeSafetensors(tensors: Record<string, SafetensorsTensorInput>, metadata?: Record<string, string>): Uint8Array {
   if (!isPlainObject(tensors)) {
     throw new SafetensorsError(`tensors is ${kindOf(tensors)}; expected an object of { dtype?, shape, data } by name`);
   }
@@ -500,24 +473,18 @@ export function writeSafetensors(
     }
     const count = elementCount(input.shape, DTYPE_BYTES[dtype]);
     if (count === 'bad' || count === 'overflow') {
-      throw new SafetensorsError(
-        `${where} has shape ${show(input.shape)}; expected an array of non-negative integers of a size that fits in memory`,
-      );
+      throw new SafetensorsError(`${where} has shape ${show(input.shape)}; expected an array of non-negative integers of a size that fits in memory`);
     }
     const data = input.data as ArrayLike<number> | null | undefined;
     if (data === null || typeof data !== 'object' || typeof data.length !== 'number') {
       throw new SafetensorsError(`${where} has data ${kindOf(data)}; expected an array or typed array of numbers`);
     }
     if (data.length !== count) {
-      throw new SafetensorsError(
-        `${where} has ${data.length} data elements; shape ${show(input.shape)} needs ${count}`,
-      );
+      throw new SafetensorsError(`${where} has ${data.length} data elements; shape ${show(input.shape)} needs ${count}`);
     }
     entries.push({ name, dtype, shape: (input.shape as number[]).slice(), begin: 0, end: 0, data });
   }
-  entries.sort(
-    (a, b) => DTYPE_WRITE_RANK[b.dtype] - DTYPE_WRITE_RANK[a.dtype] || compareCodePoints(a.name, b.name),
-  );
+  entries.sort((a, b) => DTYPE_WRITE_RANK[b.dtype] - DTYPE_WRITE_RANK[a.dtype] || compareCodePoints(a.name, b.name));
 
   const parts: string[] = [];
   if (metadata !== undefined) {
@@ -544,17 +511,12 @@ export function writeSafetensors(
     entry.begin = offset;
     offset += entry.data.length * DTYPE_BYTES[entry.dtype];
     entry.end = offset;
-    parts.push(
-      `${JSON.stringify(entry.name)}:{"dtype":"${entry.dtype}","shape":[${entry.shape.join(',')}],` +
-        `"data_offsets":[${entry.begin},${entry.end}]}`,
-    );
+    parts.push(`${JSON.stringify(entry.name)}:{"dtype":"${entry.dtype}","shape":[${entry.shape.join(',')}],` + `"data_offsets":[${entry.begin},${entry.end}]}`);
   }
   const json = new TextEncoder().encode(`{${parts.join(',')}}`);
   const headerBytes = Math.ceil(json.length / 8) * 8;
   if (headerBytes > SAFETENSORS_MAX_HEADER_BYTES) {
-    throw new SafetensorsError(
-      `the header would be ${headerBytes} bytes; the format allows at most ${SAFETENSORS_MAX_HEADER_BYTES}`,
-    );
+    throw new SafetensorsError(`the header would be ${headerBytes} bytes; the format allows at most ${SAFETENSORS_MAX_HEADER_BYTES}`);
   }
   let out: Uint8Array;
   try {

@@ -82,7 +82,9 @@ export function stateDictTargets(model: tf.LayersModel, fn: string): Array<Param
   const keys = new Set<string>();
   const add = (t: ParamTarget | ConstantTarget, layer: string): void => {
     if (keys.has(t.key)) {
-      throw new WeightsError(`${fn}: two weights of the model map to the state-dict key "${t.key}" (the second in layer "${layer}"); layer names must be unique module paths`);
+      throw new WeightsError(
+        `${fn}: two weights of the model map to the state-dict key "${t.key}" (the second in layer "${layer}"); layer names must be unique module paths`,
+      );
     }
     keys.add(t.key);
     out.push(t);

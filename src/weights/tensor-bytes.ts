@@ -136,21 +136,14 @@ export const INT_RANGES: Partial<Record<SafetensorsDType, readonly [number, numb
  * exactly `data.length · size` bytes long. Integer dtypes require integers in
  * range (BOOL: 0 or 1); floats round to nearest, ties to even.
  */
-export function encodeTensorBytes(
-  dtype: SafetensorsDType,
-  data: ArrayLike<number>,
-  out: Uint8Array,
-  name: string,
-): void {
+export function encodeTensorBytes(dtype: SafetensorsDType, data: ArrayLike<number>, out: Uint8Array, name: string): void {
   const n = data.length;
   const range = INT_RANGES[dtype];
   if (range !== undefined) {
     for (let i = 0; i < n; i++) {
       const v = data[i];
       if (!Number.isInteger(v) || v < range[0] || v > range[1]) {
-        throw new SafetensorsError(
-          `tensor '${name}' (${dtype}): element ${i} is ${String(v)}; expected an integer in [${range[0]}, ${range[1]}]`,
-        );
+        throw new SafetensorsError(`tensor '${name}' (${dtype}): element ${i} is ${String(v)}; expected an integer in [${range[0]}, ${range[1]}]`);
       }
     }
   } else {

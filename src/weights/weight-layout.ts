@@ -49,8 +49,7 @@ export interface WeightLayout {
 export type WeightLayoutName = 'identity' | 'conv' | 'linear' | 'depthwise';
 
 /** Whether two shapes are equal. @internal */
-export const sameShape = (a: ReadonlyArray<number | null>, b: ReadonlyArray<number | null>): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i]);
+export const sameShape = (a: ReadonlyArray<number | null>, b: ReadonlyArray<number | null>): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * The built-in layouts, by name (see {@link WeightLayoutName}); a custom

@@ -112,12 +112,16 @@ function resolveLayout(layout: WeightParam['layout'], where: string): WeightLayo
   if (typeof layout === 'string') {
     if (!Object.prototype.hasOwnProperty.call(WEIGHT_LAYOUTS, layout)) {
       throw new ConfigError(
-        `${where}: unknown layout ${describe(layout)}; valid layouts are ${Object.keys(WEIGHT_LAYOUTS).map((k) => describe(k)).join(', ')} or a WeightLayout object`,
+        `${where}: unknown layout ${describe(layout)}; valid layouts are ${Object.keys(WEIGHT_LAYOUTS)
+          .map((k) => describe(k))
+          .join(', ')} or a WeightLayout object`,
       );
     }
     return WEIGHT_LAYOUTS[layout];
   }
-  const ok = typeof layout === 'object' && layout !== null &&
+  const ok =
+    typeof layout === 'object' &&
+    layout !== null &&
     ['torchShape', 'toTfjs', 'toTorch'].every((f) => typeof (layout as unknown as Record<string, unknown>)[f] === 'function');
   if (!ok) {
     throw new ConfigError(`${where}: layout must be a layout name or an object with torchShape, toTfjs and toTorch functions, got ${describe(layout)}`);

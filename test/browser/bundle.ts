@@ -132,7 +132,9 @@ export async function bundlePage(entry: string, outfile: string, outDir: string)
   const inputs = Object.keys(result.metafile.inputs);
   const libraryFile = inputs.find((f) => path.resolve(f) === path.join(realpathSync(PACKAGE_DIR), 'dist/index.js'));
   if (libraryFile === undefined) {
-    throw new Error(`the bundle does not contain tfjs-resnet's ESM build dist/index.js; inputs from the package: ${inputs.filter((f) => !f.includes('node_modules')).join(', ')}`);
+    throw new Error(
+      `the bundle does not contain tfjs-resnet's ESM build dist/index.js; inputs from the package: ${inputs.filter((f) => !f.includes('node_modules')).join(', ')}`,
+    );
   }
   const problems: string[] = [];
   const ownDir = path.join(realpathSync(PACKAGE_DIR), 'dist') + path.sep; // the package's published build
@@ -145,7 +147,8 @@ export async function bundlePage(entry: string, outfile: string, outDir: string)
     }
   }
   const code = readFileSync(outfile, 'utf8');
-  for (const m of code.matchAll(NODE_IMPORT)) problems.push(`the bundle imports the Node module "${m[1]}": …${code.slice(Math.max(0, m.index - 60), m.index + m[0].length + 10)}…`);
+  for (const m of code.matchAll(NODE_IMPORT))
+    problems.push(`the bundle imports the Node module "${m[1]}": …${code.slice(Math.max(0, m.index - 60), m.index + m[0].length + 10)}…`);
   if (problems.length > 0) throw new Error(`browser bundle of ${path.relative(ROOT, entry)} pulls in Node-only code:\n- ${problems.join('\n- ')}`);
   const output = Object.values(result.metafile.outputs)[0];
   let libraryBytes = 0;

@@ -69,9 +69,7 @@ async function run(): Promise<BrowserResult> {
   const loadMs = performance.now() - t0;
   log(`loaded ${report.loaded.length} tensors in ${loadMs.toFixed(0)} ms`);
 
-  const x = tf.tidy(() =>
-    tf.transpose(tf.tensor4d(hashValue(golden.salt, 'input', golden.input_shape_nchw), golden.input_shape_nchw), [0, 2, 3, 1]),
-  );
+  const x = tf.tidy(() => tf.transpose(tf.tensor4d(hashValue(golden.salt, 'input', golden.input_shape_nchw), golden.input_shape_nchw), [0, 2, 3, 1]));
   t0 = performance.now();
   const first = model.predict(x) as tf.Tensor;
   await first.data();

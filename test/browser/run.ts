@@ -68,7 +68,9 @@ async function main(): Promise<number> {
     const version = run.version ?? result.userAgent;
 
     console.log(`chromium ${version}`);
-    console.log(`backend: ${result.backend}${result.webglVersion !== undefined ? ` (WebGL ${result.webglVersion}, ${result.webglRenderer ?? 'unknown renderer'})` : ''}`);
+    console.log(
+      `backend: ${result.backend}${result.webglVersion !== undefined ? ` (WebGL ${result.webglVersion}, ${result.webglRenderer ?? 'unknown renderer'})` : ''}`,
+    );
     console.log(`resnet18 ${GOLDEN}: max relative error of the logits ${result.maxRelError.toExponential(2)} (tolerance ${result.tolerance})`);
     console.log(
       `time: load weights ${result.loadMs.toFixed(0)} ms (${result.loadedTensors} tensors), ` +

@@ -17,7 +17,12 @@ export const TIMM_STATE = fixture('timm-state-dicts.json') as Record<string, Ent
 export const TV_ARCH = (fixture('torchvision-arch-224.json') as { models: Record<string, TvArch> }).models;
 export const TIMM_ARCH = fixture('timm-arch.json') as Record<string, TimmArch>;
 
-export interface TvArch { trainable_params: number; bn_running_stats: number; stage_shapes_nchw: Record<string, number[]>; macs: number }
+export interface TvArch {
+  trainable_params: number;
+  bn_running_stats: number;
+  stage_shapes_nchw: Record<string, number[]>;
+  macs: number;
+}
 export interface TimmArch {
   trainable_params: number;
   buffers: number;

@@ -50,11 +50,11 @@ export function torchvisionStateDict(model: string): StateDictList {
  * The hash-init state dict of a key list, as safetensors inputs, with
  * `num_batches_tracked` as the I64 zero PyTorch writes.
  */
-export function hashStateDictTensors(
-  salt: string,
-  list: StateDictList,
-): Record<string, { dtype: 'F32' | 'I64'; shape: number[]; data: ArrayLike<number> }> {
-  const values = hashStateDict(salt, list.map(([key, shape]) => ({ key, shape })));
+export function hashStateDictTensors(salt: string, list: StateDictList): Record<string, { dtype: 'F32' | 'I64'; shape: number[]; data: ArrayLike<number> }> {
+  const values = hashStateDict(
+    salt,
+    list.map(([key, shape]) => ({ key, shape })),
+  );
   const out: Record<string, { dtype: 'F32' | 'I64'; shape: number[]; data: ArrayLike<number> }> = {};
   for (const [key, shape, dtype] of list) {
     out[key] = dtype === 'int64' ? { dtype: 'I64', shape, data: [0] } : { dtype: 'F32', ...values[key] };
@@ -64,9 +64,7 @@ export function hashStateDictTensors(
 
 /** The hash input of an NCHW shape, transposed to an NHWC tensor. */
 export function hashInputNhwc(salt: string, nchw: readonly number[]): tf.Tensor4D {
-  return tf.tidy(() =>
-    tf.transpose(tf.tensor4d(hashValue(salt, 'input', nchw), nchw as [number, number, number, number]), [0, 2, 3, 1]),
-  );
+  return tf.tidy(() => tf.transpose(tf.tensor4d(hashValue(salt, 'input', nchw), nchw as [number, number, number, number]), [0, 2, 3, 1]));
 }
 
 /** The NHWC flat index of an NCHW flat index, for a stage of NCHW shape `[n, c, h, w]` (or `[n, c]`). */

@@ -8,8 +8,19 @@ import { loadPyTorchWeights } from '../../src/weights/load-pytorch.js';
 import { hashValue } from './hash-init.js';
 import { hashInputNHWC, readProbesNHWC, setHashWeights } from './torch-hash-weights.js';
 
-export interface Probe { shape_nchw: number[]; absmax: number; probe_index_nchw: number[]; probe_value: number[] }
-export interface Golden { model: string; salt: string; input_shape_nchw: number[]; stages: Record<string, Probe>; logits: number[][] }
+export interface Probe {
+  shape_nchw: number[];
+  absmax: number;
+  probe_index_nchw: number[];
+  probe_value: number[];
+}
+export interface Golden {
+  model: string;
+  salt: string;
+  input_shape_nchw: number[];
+  stages: Record<string, Probe>;
+  logits: number[][];
+}
 
 /** torchvision numerics files name the stem `stem`, the max pool `pool`. */
 export const torchvisionStage = (name: string, model: tf.LayersModel): string => {
@@ -74,7 +85,10 @@ export async function expectGolden(
   const refMax = maxAbs(ref);
   const err = maxAbs(ref.map((v, j) => v - data[j]));
   report.logits = err / refMax;
-  console.log(`${golden.model}: max|ours − ref| / max|ref|`, JSON.stringify(Object.fromEntries(Object.entries(report).map(([k, v]) => [k, Number(v.toExponential(2))]))));
+  console.log(
+    `${golden.model}: max|ours − ref| / max|ref|`,
+    JSON.stringify(Object.fromEntries(Object.entries(report).map(([k, v]) => [k, Number(v.toExponential(2))]))),
+  );
   expect(err).toBeLessThanOrEqual(1e-4 * refMax);
   tf.dispose([x, ...outs]);
   model.dispose();

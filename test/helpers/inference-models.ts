@@ -66,20 +66,14 @@ export function predictAll(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[]): t
 }
 
 /** Names of a model's layers of one class. */
-export const layersOfClass = (m: tf.LayersModel, cls: string): string[] =>
-  m.layers.filter((l) => l.getClassName() === cls).map((l) => l.name);
+export const layersOfClass = (m: tf.LayersModel, cls: string): string[] => m.layers.filter((l) => l.getClassName() === cls).map((l) => l.name);
 
 /**
  * Optimizes; checks names, outputs within 1e-5·max|ref|, peak tensor memory
  * not above the original's, and no leaked tensors. `sharedLayers`: layers
  * applied twice, which tfjs needs disposed once more.
  */
-export async function checkOptimized(
-  model: tf.LayersModel,
-  x: tf.Tensor,
-  check?: (fast: tf.LayersModel) => void,
-  sharedLayers: string[] = [],
-): Promise<void> {
+export async function checkOptimized(model: tf.LayersModel, x: tf.Tensor, check?: (fast: tf.LayersModel) => void, sharedLayers: string[] = []): Promise<void> {
   const before = tf.memory().numTensors;
   const fast = optimizeForInference(model);
   try {

@@ -19,9 +19,9 @@ export const convertCommand: Command = {
   details:
     'The directory opens with tf.loadLayersModel in Node (nodeFileSystem from tfjs-resnet/node, or file:// with\n' +
     'tfjs-node) and in browsers (served over http). --optimize folds BatchNorm into the convolutions first\n' +
-    '(inference only) and keeps to tfjs\'s own layer classes, so plain @tensorflow/tfjs loads a ResNet or Wide\n' +
+    "(inference only) and keeps to tfjs's own layer classes, so plain @tensorflow/tfjs loads a ResNet or Wide\n" +
     'ResNet without tfjs-resnet; models with its custom layers (ResNeXt, SE, ResNet-D…) need it imported.\n' +
-    '--weights-dtype float16 or uint8 stores the weights in the manifest\'s quantization format, which\n' +
+    "--weights-dtype float16 or uint8 stores the weights in the manifest's quantization format, which\n" +
     'tf.loadLayersModel expands back to float32 (accuracy cost: docs/guides/deployment-paths.md).',
   options: {
     weights: { type: 'string', value: '<file|url>', description: 'PyTorch weights: a torch.save checkpoint (.pth/.pt/.th) or .safetensors (required)' },

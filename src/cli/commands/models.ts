@@ -25,7 +25,12 @@ function modelsTable(entries: readonly RegisteredModel[]): string {
   const notes = [''];
   notes.push(...wrapWords("params: the reference's trainable parameters (PyTorch: sum of p.numel() over model.parameters()).", MODELS_TABLE_WIDTH));
   if (rows.some((r) => r[2].endsWith('*'))) {
-    notes.push(...wrapWords('*: Keras count_params(), the only figure Keras Applications gives: it also counts BatchNorm moving means and variances.', MODELS_TABLE_WIDTH));
+    notes.push(
+      ...wrapWords(
+        '*: Keras count_params(), the only figure Keras Applications gives: it also counts BatchNorm moving means and variances.',
+        MODELS_TABLE_WIDTH,
+      ),
+    );
   }
   if (rows.some((r) => r[2] === '—')) notes.push('—: the model has no published reference count.');
   return [textColumns(['model', 'source', 'params:', 'description'], rows, MODELS_TABLE_WIDTH), ...notes].join('\n');

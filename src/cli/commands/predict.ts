@@ -63,7 +63,11 @@ export const predictCommand: Command = {
     "With --weights, each image is resized on its shorter side and center-cropped as torchvision's eval transform does,\n" +
     'normalized (--preprocess, torch by default), run through the model and a softmax.',
   options: {
-    weights: { type: 'string', value: '<file|url>', description: 'your PyTorch weights instead of published ones: a torch.save checkpoint (.pth/.pt/.th) or .safetensors' },
+    weights: {
+      type: 'string',
+      value: '<file|url>',
+      description: 'your PyTorch weights instead of published ones: a torch.save checkpoint (.pth/.pt/.th) or .safetensors',
+    },
     top: { type: 'string', value: '<k>', description: 'classes to print per image (default: 5)' },
     preprocess: { type: 'string', value: '<mode>', description: `with --weights: input normalization: ${PREPROCESS_MODES.join(', ')} (default: torch)` },
     crop: { type: 'string', value: '<n>', description: "with --weights: center-crop side (default: the model's input size, 224)" },
@@ -83,7 +87,8 @@ export const predictCommand: Command = {
     const [name, ...images] = positionals;
     const top = integerOption(values, 'top', 5, 'predict');
     const weights = stringOption(values, 'weights');
-    const predictor = weights === undefined ? await pretrainedPredictor(name, values, io, images) : await ownWeightsPredictor({ name, weights, values, io, images });
+    const predictor =
+      weights === undefined ? await pretrainedPredictor(name, values, io, images) : await ownWeightsPredictor({ name, weights, values, io, images });
     const { model, transform, labels } = predictor;
     try {
       const results: ImagePredictions[] = [];
@@ -127,13 +132,7 @@ async function pretrainedPredictor(name: string, values: OptionValues, io: CliIo
 }
 
 /** A registered model with the user's weights file and torchvision's eval transform. */
-async function ownWeightsPredictor(args: {
-  name: string;
-  weights: string;
-  values: OptionValues;
-  io: CliIo;
-  images: readonly string[];
-}): Promise<Predictor> {
+async function ownWeightsPredictor(args: { name: string; weights: string; values: OptionValues; io: CliIo; images: readonly string[] }): Promise<Predictor> {
   const { name, weights, values, io, images } = args;
   const entry = modelEntry(name, 'predict');
   const input = imageInputOptions(values, entry, 'predict');

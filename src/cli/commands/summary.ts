@@ -77,7 +77,9 @@ function summaryText(r: SummaryReport): string {
     ...refLine('multiply–adds', r.macs, 'macs'),
   ];
   if (Object.keys(r.matches).length === 0) {
-    lines.push(`trainable parameters ${formatCount(r.trainableParams)}, all ${formatCount(r.totalParams)}, multiply–adds ${formatCount(r.macs)} (no reference figures for this model)`);
+    lines.push(
+      `trainable parameters ${formatCount(r.trainableParams)}, all ${formatCount(r.totalParams)}, multiply–adds ${formatCount(r.macs)} (no reference figures for this model)`,
+    );
   }
   return lines.join('\n');
 }
@@ -88,7 +90,7 @@ export const summaryCommand: Command = {
   summary: 'Stages, output shapes, parameters (beside the reference figures) and multiply–adds of a model.',
   usage: '<model> [options]',
   details:
-    'Reference figures are the source\'s own (torchvision, timm, Keras, the paper): trainable parameters, BN running\n' +
+    "Reference figures are the source's own (torchvision, timm, Keras, the paper): trainable parameters, BN running\n" +
     'statistics, and multiply–adds at 224×224 for torchvision models. Nothing is downloaded.',
   options: {
     input: { type: 'string', value: '<HxW>', description: "input height×width, e.g. 320x480 (default: the model's, 224x224 for ImageNet models)" },
