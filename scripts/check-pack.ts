@@ -9,7 +9,7 @@
 //
 //   npx tsx scripts/check-pack.ts        (after npm run build)
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -59,7 +59,7 @@ console.log(`  others: ${files.filter((f) => !f.startsWith('dist/')).join(', ')}
 
 // Source maps: relative paths only (tsup.config.ts rewrites tsup's absolute ones).
 const DIST = path.join(ROOT, 'dist');
-const maps = readdirSync(DIST).filter((f) => f.endsWith('.map'));
+const maps = readdirSync(DIST, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.map'));
 for (const f of maps) {
   const text = readFileSync(path.join(DIST, f), 'utf8');
   const map = JSON.parse(text) as { file?: string; sources?: string[]; sourceRoot?: string };
@@ -79,6 +79,10 @@ interface Bundle {
   initial: Uint8Array;
   /** Bytes of the chunks only reached by dynamic import(), loaded on first use. */
   lazyBytes: number;
+  /** Every output file (path relative to ROOT → contents), to run the bundle as it is split. */
+  files: Map<string, Uint8Array>;
+  /** The entry's output file, relative to ROOT. */
+  entry: string;
 }
 async function bundle(contents: string, platform: 'browser' | 'node'): Promise<Bundle> {
   const outdir = path.join(ROOT, '.bundle-check');
@@ -112,7 +116,7 @@ async function bundle(contents: string, platform: 'browser' | 'node'): Promise<B
   parts.reduce((at, p) => (joined.set(p, at), at + p.length), 0);
   let lazyBytes = 0;
   for (const [file, bytes] of byPath) if (!initial.has(file) && file.endsWith('.js')) lazyBytes += bytes.length;
-  return { initial: joined, lazyBytes };
+  return { initial: joined, lazyBytes, files: byPath, entry };
 }
 const tfjsAlone = (await bundle(`import * as tf from '@tensorflow/tfjs'; console.log(tf.zeros([1]));`, 'browser')).initial;
 const withResnet18 = await bundle(
@@ -126,7 +130,25 @@ console.log(
     `(+${kb(added)}, limit +${kb(BUNDLE_LIMIT)}; ${kb(withResnet18.lazyBytes)} more in chunks loaded only on first use, e.g. resnet18({ weights })); ONNX protobuf code ${protobuf ? 'included' : 'left out'}`,
 );
 if (added > BUNDLE_LIMIT) problems.push(`resnet18 adds ${kb(added)} to a browser bundle, more than ${kb(BUNDLE_LIMIT)}`);
-if (protobuf) problems.push('a bundle of resnet18 alone contains ONNX protobuf code (onnx-proto must stay in dist/onnx-proto.js, out of sideEffects)');
+if (protobuf)
+  problems.push(
+    'a bundle of resnet18 alone contains ONNX protobuf code (onnx-proto must stay imported only by dist/onnx/onnx-proto.js and dist/onnx-proto.cjs, out of sideEffects)',
+  );
+
+/** Writes a split bundle's files under ROOT (where @tensorflow/* resolve), runs its entry with Node and returns its stdout. */
+function runSplit({ files, entry }: Bundle): string {
+  const dir = path.join(ROOT, '.bundle-check');
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    for (const [file, bytes] of files) {
+      mkdirSync(path.dirname(path.join(ROOT, file)), { recursive: true });
+      writeFileSync(path.join(ROOT, file), bytes);
+    }
+    return execFileSync(process.execPath, [path.join(ROOT, entry)], { cwd: ROOT, encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 // Custom layers stay registered for tf.loadLayersModel, whatever a bundle keeps of the package.
 const CUSTOM_LAYERS = ['AddActivation', 'DropPath', 'GroupedConv2D', 'ShortcutPadChannels'];
@@ -134,15 +156,12 @@ for (const [what, imports] of [
   ["import 'tfjs-resnet'", `import 'tfjs-resnet';`],
   ["import { IMAGENET_CLASSES } from 'tfjs-resnet'", `import { IMAGENET_CLASSES } from 'tfjs-resnet'; void IMAGENET_CLASSES;`],
 ] as const) {
-  const code = new TextDecoder().decode(
-    (
-      await bundle(
-        `import * as tf from '@tensorflow/tfjs'; ${imports} console.log(JSON.stringify(Object.keys(tf.serialization.SerializationMap.getMap().classNameMap)));`,
-        'node',
-      )
-    ).initial,
+  const split = await bundle(
+    `import * as tf from '@tensorflow/tfjs'; ${imports} console.log(JSON.stringify(Object.keys(tf.serialization.SerializationMap.getMap().classNameMap)));`,
+    'node',
   );
-  const out = execFileSync(process.execPath, ['--input-type=module', '-'], { cwd: ROOT, input: code, encoding: 'utf8' });
+  // Run the chunks as written (an entry importing its chunks; concatenated they would declare their imports twice).
+  const out = runSplit(split);
   const registered = JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[];
   const missing = CUSTOM_LAYERS.filter((c) => !registered.some((r) => r === c || r.endsWith(`>${c}`)));
   console.log(`  bundle of ${what}: custom layers ${missing.length === 0 ? 'registered' : `NOT registered: ${missing.join(', ')}`}`);

@@ -13,7 +13,7 @@ import { loadImage } from '../src/imagenet/load-image.js';
 import { createTransform } from '../src/imagenet/transform.js';
 import { createModel } from '../src/models/registry.js';
 import { resolveDataConfig } from '../src/pretrained/data-config.js';
-import { pretrainedInfo } from '../src/pretrained/load.js';
+import { pretrainedInfo } from '../src/pretrained/info.js';
 import { skipAllUnless } from './helpers/skip.js';
 
 const ENABLED = process.env.TFJS_RESNET_NETWORK_TESTS === '1';

@@ -9,7 +9,7 @@ import type { DataConfig } from '../imagenet/transform.js';
 import { checkBoolean, describe } from '../validate.js';
 import { findPretrained } from './catalog.js';
 import type { PretrainedWeights } from './entry.js';
-import { pretrainedInfo } from './load.js';
+import { pretrainedInfo } from './info.js';
 
 /**
  * Options of {@link resolveDataConfig}.

@@ -16,6 +16,6 @@ export { PRETRAINED_ORIGINS } from './entry.js';
 export { listPretrained, getPretrained, type PretrainedFilter } from './catalog.js';
 export { mirrorUrl, DEFAULT_DOWNLOAD_TIMEOUT_MS, type PretrainedOptions, type DownloadProgress } from './options.js';
 export { downloadPretrained, cacheInfo, clearCache, type CacheInfo, type CacheEntry } from './cache.js';
-export { pretrainedInfo, type PretrainedInfo, type ClassifierState } from './load.js';
+export { pretrainedInfo, type PretrainedInfo, type ClassifierState } from './info.js';
 export { resolveDataConfig, type ResolveDataConfigOptions } from './data-config.js';
 export { CIFAR10_CLASSES, labelNames } from './labels.js';

@@ -9,11 +9,11 @@ import { featuresOnly } from '../features/features-only.js';
 import type { ResNetOptions } from '../models/options.js';
 import { checkBoolean, describe } from '../validate.js';
 import { loadPyTorchWeights } from '../weights/load-pytorch.js';
-import type { LoadReport, LoadWeightsOptions } from '../weights/load-options.js';
+import type { LoadWeightsOptions } from '../weights/load-options.js';
 import { discardCached, fetchPretrained, type FetchedWeights } from './cache.js';
 import { findPretrained, TORCHVISION_ENUM, torchvisionWeightsTag } from './catalog.js';
-import type { PretrainedWeights } from './entry.js';
 import { resolvePretrainedOptions, type PretrainedOptions } from './options.js';
+import { setPretrainedInfo, type ClassifierState } from './info.js';
 
 /**
  * What {@link createPretrainedModel} takes: `createModel`'s options with
@@ -35,58 +35,6 @@ export interface PretrainedRequest extends ResNetOptions, PretrainedOptions {
  * @internal
  */
 export type BuildModel = (model: string, options: ResNetOptions) => tf.LayersModel;
-
-/**
- * What happened to the classifier of a model built with published weights:
- * `'loaded'` (the publisher's), `'reinitialized'` (another `classes`: a fresh
- * classifier, timm's rule) or `'omitted'` (`includeTop: false` or
- * `featuresOnly`: the publisher's classifier was not used).
- *
- * @example
- * ```ts
- * if (pretrainedInfo(model)?.classifier === 'reinitialized') console.log('train the classifier first');
- * ```
- */
-export type ClassifierState = 'loaded' | 'reinitialized' | 'omitted';
-
-/**
- * Which published weights a model was built with, and how they loaded.
- *
- * @example
- * ```ts
- * const info = pretrainedInfo(model)!;
- * console.log(info.weights.tag, info.classifier, info.downloaded, info.report.loaded.length);
- * ```
- */
-export interface PretrainedInfo {
-  /** The catalog entry. */
-  readonly weights: PretrainedWeights;
-  /** The file loaded: its path in the cache (Node) or its URL (browsers). */
-  readonly file: string;
-  /** Whether it was downloaded now (false: it came from the cache). */
-  readonly downloaded: boolean;
-  /** What happened to the classifier. */
-  readonly classifier: ClassifierState;
-  /** The loader's report (keys loaded, ignored, …). */
-  readonly report: LoadReport;
-}
-
-const infos = new WeakMap<tf.LayersModel, PretrainedInfo>();
-
-/**
- * The published weights `model` was built with by
- * `createModel(…, { pretrained })`, or `undefined`.
- *
- * @example
- * ```ts
- * const model = await createModel('resnet18', { pretrained: true, classes: 5 });
- * pretrainedInfo(model)?.classifier; // 'reinitialized'
- * pretrainedInfo(model)?.report.ignored; // ['fc.weight', 'fc.bias', …num_batches_tracked]
- * ```
- */
-export function pretrainedInfo(model: tf.LayersModel): PretrainedInfo | undefined {
-  return infos.get(model);
-}
 
 /**
  * Whether `createModel` options ask for published weights: `pretrained` (not
@@ -174,7 +122,7 @@ export async function createPretrainedModel(name: string, options: PretrainedReq
       skipKeys: classifier === 'loaded' ? undefined : [`${entry.classifier}.weight`, `${entry.classifier}.bias`],
     });
     const result = asFeatures === true ? featuresOnly(built, { outIndices }) : built;
-    infos.set(result, {
+    setPretrainedInfo(result, {
       weights: entry,
       file: typeof fetched.source === 'string' ? fetched.source : fetched.file.url,
       downloaded: fetched.downloaded,
