@@ -1,8 +1,9 @@
 /**
  * The one import of `onnx-proto` (and through it protobufjs). It is built as
- * its own file, `dist/onnx-proto.js`, which package.json leaves out of
- * `sideEffects`: a browser bundle that never calls {@link exportOnnx} drops
- * it, and with it about 130 kB of protobuf code (see tsup.config.ts).
+ * its own file, `dist/onnx/onnx-proto.js` (CJS: `dist/onnx-proto.cjs`),
+ * which package.json leaves out of `sideEffects`: a browser bundle that never
+ * calls {@link exportOnnx} drops it, and with it about 130 kB of protobuf code
+ * (see tsup.config.ts).
  * @internal
  * @module
  */
