@@ -68,6 +68,37 @@ for (const f of maps) {
 }
 console.log(`  source maps: ${maps.length}, ${problems.some((p) => p.includes('.map ')) ? 'with' : 'no'} absolute paths`);
 
+// package.json `sideEffects`: every ESM module that acts when imported (a top-level call such as
+// tf.serialization.registerClass, or the target of a bare `import './x.js'`) must be listed, or bundlers drop it.
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { sideEffects?: string[] | boolean };
+const sideEffectPatterns = (Array.isArray(pkg.sideEffects) ? pkg.sideEffects : []).map(
+  (p) =>
+    new RegExp(
+      `^${p
+        .replace(/^\.\//, '')
+        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')}$`,
+    ),
+);
+const listed = (file: string): boolean => pkg.sideEffects === true || sideEffectPatterns.some((re) => re.test(file));
+const TOP_LEVEL_CALL = /^(?:void )?[A-Za-z_$][\w$.]*\(/m;
+let effectful = 0;
+for (const f of readdirSync(DIST, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))) {
+  const file = `dist/${f.split(path.sep).join('/')}`;
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  if (TOP_LEVEL_CALL.test(text)) {
+    effectful++;
+    if (!listed(file)) problems.push(`${file} acts when imported (a top-level call) but package.json sideEffects does not list it`);
+  }
+  for (const m of text.matchAll(/^import "(\.[^"]+)";/gm)) {
+    const target = path.posix.join(path.posix.dirname(file), m[1]);
+    if (!listed(target)) problems.push(`${file} imports ${target} for its effects but package.json sideEffects does not list it`);
+  }
+}
+console.log(
+  `  sideEffects: ${effectful} ESM modules with import-time effects, ${problems.some((p) => p.includes('sideEffects does not')) ? 'NOT all' : 'all'} listed`,
+);
+
 // Browser bundles, minified, as a user's esbuild makes them from the package ('tfjs-resnet' resolves to this package by its exports).
 // Code splitting is on, as Vite, Rollup and webpack do by default: a dynamic import() (the pretrained machinery a
 // preset loads only when asked for weights) becomes a chunk fetched on first use. What an app loads at start is
