@@ -126,13 +126,13 @@ const onnxProtoApart: Plugin = {
  * tsup's CJS code splitting (sucrase) names each chunk by its absolute path in
  * the source maps it merges (`file` and a `sources` entry). Rewrite absolute
  * paths relative to the map, so the published maps do not carry the build
- * machine's paths (scripts/check-pack.ts checks it).
+ * machine's paths (scripts/check-pack.ts checks it). The ESM build's maps
+ * (esbuild's) name their sources relative already.
  */
 async function relativeSourceMaps(): Promise<void> {
-  const dist = path.resolve(OUT_DIR);
-  for (const file of (await readdir(dist, { recursive: true, encoding: 'utf8' })).filter((f) => f.endsWith('.map'))) {
-    const mapPath = path.join(dist, file);
-    const dir = path.dirname(mapPath);
+  const dir = path.resolve(OUT_DIR);
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.cjs.map'))) {
+    const mapPath = path.join(dir, file);
     const relative = (p: string): string => (path.isAbsolute(p) ? path.relative(dir, p).split(path.sep).join('/') : p);
     const text = await readFile(mapPath, 'utf8');
     const map = JSON.parse(text) as { file?: string; sources?: string[]; sourceRoot?: string };
@@ -161,7 +161,6 @@ const COMMON: Options = {
   esbuildOptions(options) {
     options.ignoreAnnotations = true;
   },
-  onSuccess: relativeSourceMaps,
 };
 
 export default defineConfig(() => {
@@ -198,6 +197,7 @@ export default defineConfig(() => {
       splitting: true,
       shims: true,
       esbuildPlugins: [onnxProtoApart],
+      onSuccess: relativeSourceMaps,
     },
     // Types: dist/{index,node}.d.ts and .d.cts, bundled (one run for both).
     {
@@ -205,7 +205,6 @@ export default defineConfig(() => {
       entry: { index: 'src/index.ts', node: 'src/node.ts' },
       format: ['esm', 'cjs'],
       dts: { entry: { index: 'src/index.ts', node: 'src/node.ts' }, only: true },
-      onSuccess: undefined,
     },
   ];
 });
