@@ -129,6 +129,21 @@ describe('the int8 graph', () => {
   });
 });
 
+describe('a fixed export batch', () => {
+  test('batch: 1 calibrates on any number of images (3, in batches of 2) and keeps the input [1, 32, 32, 3]', async () => {
+    const model = cifarResnet(20, { classifierActivation: 'linear' });
+    const images = calibration.slice(0, 3);
+    const bytes = await exportOnnx(model, { quantize: 'int8', calibration: images, calibrationBatch: 2, batch: 1 });
+    const input = onnx.ModelProto.decode(bytes).graph!.input![0];
+    expect(input.type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue))).toEqual([1, 32, 32, 3]);
+    const x = images.slice(0, 1);
+    const y = await runOnnxBytes(bytes, x);
+    expect(y.shape).toEqual([1, 10]);
+    tf.dispose([images, x, y]);
+    model.dispose();
+  });
+});
+
 describe('bad calibration input', () => {
   const model = cifarResnet(20);
   afterAll(() => model.dispose());
