@@ -129,6 +129,102 @@ describe('the int8 graph', () => {
   });
 });
 
+/** Float32 values of an initializer (raw bytes). */
+function floats(t: OnnxTypes.TensorProto): Float32Array {
+  const b = new Uint8Array(t.rawData); // a copy: decoded bytes may sit at any offset
+  return new Float32Array(b.buffer, 0, b.byteLength / 4);
+}
+
+/** Int values of an int8/uint8/int32 initializer (raw bytes). */
+function ints(t: OnnxTypes.TensorProto): number[] {
+  const b = new Uint8Array(t.rawData);
+  if (t.dataType === 3) return Array.from(new Int8Array(b.buffer));
+  if (t.dataType === 2) return Array.from(b);
+  return Array.from(new Int32Array(b.buffer));
+}
+
+describe('the quantization arithmetic', () => {
+  test('weights: scale = max|w|/127 per output channel, zero point 0, q = round(w/scale); bias int32 at scale s_x·s_w', async () => {
+    const model = cifarResnet(20, { classifierActivation: 'linear' });
+    const images = calibration.slice(0, 8);
+    const fp32Graph = decode(exportOnnx(model));
+    const fp32 = new Map(fp32Graph.initializer.map((i) => [i.name, i]));
+    const reluOutputs = new Set(fp32Graph.node.filter((n) => n.opType === 'Relu').map((n) => n.output[0]));
+    const graph = decode(await exportOnnx(model, { quantize: 'int8', calibration: images, method: 'minmax' }));
+    const init = new Map(graph.initializer.map((i) => [i.name, i]));
+    const producer = (name: string) => graph.node.find((n) => n.output.includes(name))!;
+    const ops = graph.node.filter((n) => n.opType === 'Conv' || n.opType === 'Gemm');
+    expect(ops.length).toBe(20);
+    for (const op of ops) {
+      const [xq, wq, bq] = op.input.map(producer);
+      const [qName, sName, zName] = wq.input;
+      const w = floats(fp32.get(qName.replace(/\/int8$/, ''))!);
+      const q = ints(init.get(qName)!);
+      const scales = floats(init.get(sName)!);
+      const axis = op.opType === 'Conv' ? 0 : 1;
+      const channels = scales.length;
+      const channelOf = (i: number) => (axis === 0 ? Math.floor(i / (w.length / channels)) : i % channels);
+      expect(ints(init.get(zName)!)).toEqual(new Array(channels).fill(0));
+      const maxAbs = new Float64Array(channels);
+      w.forEach((v, i) => (maxAbs[channelOf(i)] = Math.max(maxAbs[channelOf(i)], Math.abs(v))));
+      expect(Array.from(scales)).toEqual(Array.from(maxAbs, (m) => Math.fround(m / 127)));
+      expect(q).toEqual(Array.from(w, (v, i) => Math.round(v / scales[channelOf(i)]) || 0));
+      const xScale = floats(init.get(xq.input[1])!)[0];
+      const biasScales = floats(init.get(bq.input[1])!);
+      biasScales.forEach((s, c) => expect(Math.abs(s - xScale * scales[c])).toBeLessThanOrEqual(1e-6 * s));
+      expect(ints(init.get(bq.input[2])!)).toEqual(new Array(channels).fill(0));
+      const bias = floats(fp32.get(bq.input[0].replace(/\/int32$/, ''))!);
+      expect(ints(init.get(bq.input[0])!)).toEqual(Array.from(bias, (b, c) => Math.round(b / biasScales[c]) || 0));
+    }
+    // Activations: uint8 with zero exactly representable; a ReLU's output (the ReLU folded into the Q) at zero point 0.
+    expect(graph.node.filter((n) => n.opType === 'QuantizeLinear' && reluOutputs.has(n.input[0])).length).toBe(19);
+    for (const qn of graph.node.filter((n) => n.opType === 'QuantizeLinear')) {
+      const [scale] = floats(init.get(qn.input[1])!);
+      const [zero] = ints(init.get(qn.input[2])!);
+      expect(init.get(qn.input[2])!.dataType).toBe(2);
+      expect(scale).toBeGreaterThan(0);
+      expect(zero).toBeGreaterThanOrEqual(0);
+      expect(zero).toBeLessThanOrEqual(255);
+      if (reluOutputs.has(qn.input[0])) expect(zero).toBe(0);
+    }
+    images.dispose();
+    model.dispose();
+  });
+
+  /** The scale and zero point of the quantized graph input of a dense model calibrated on `x`. */
+  async function inputParams(x: tf.Tensor2D, options: Record<string, unknown>): Promise<{ scale: number; zero: number }> {
+    const input = tf.input({ shape: [x.shape[1]] });
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(input) as tf.SymbolicTensor });
+    const graph = decode(await exportOnnx(model, { quantize: 'int8', calibration: x, ...options }));
+    model.dispose();
+    const init = new Map(graph.initializer.map((i) => [i.name, i]));
+    const qn = graph.node.find((n) => n.opType === 'QuantizeLinear' && n.input[0] === model.inputs[0].name)!;
+    return { scale: floats(init.get(qn.input[1])!)[0], zero: ints(init.get(qn.input[2])!)[0] };
+  }
+
+  test('activation ranges: min-max exact (zero included), the percentile at each end, mse keeping a lone outlier', async () => {
+    // 4,096 values spread over [-1, 3], one outlier at 50.
+    const values = Float32Array.from({ length: 4096 }, (_, i) => -1 + (4 * ((i * 2654435761) % 4096)) / 4096);
+    values[1234] = 50;
+    const x = tf.tensor2d(values, [256, 16]);
+    const lo = values.reduce((a, b) => Math.min(a, b));
+    const minmax = await inputParams(x, { method: 'minmax' });
+    expect(minmax.scale).toBe(Math.fround((50 - lo) / 255));
+    expect(minmax.zero).toBe(Math.round(-lo / ((50 - lo) / 255)));
+    // 99th percentile at each end: [-0.96, 2.96] within a histogram bin (54/4096).
+    const p99 = await inputParams(x, { method: 'percentile', percentile: 99 });
+    const bin = (50 - lo) / 4096;
+    const [pMin, pMax] = [-p99.zero * p99.scale, (255 - p99.zero) * p99.scale];
+    expect(Math.abs(pMin - -0.96)).toBeLessThanOrEqual(bin + p99.scale);
+    expect(Math.abs(pMax - 2.96)).toBeLessThanOrEqual(bin + p99.scale);
+    // mse: clipping the lone outlier costs more squared error (≥ 45² at the smallest range) than the
+    // finer steps save over 4,096 values (< 14): the least-error range keeps (nearly) all of it.
+    const mse = await inputParams(x, { method: 'mse' });
+    expect((255 - mse.zero) * mse.scale).toBeGreaterThan(45);
+    x.dispose();
+  });
+});
+
 describe('a fixed export batch', () => {
   test('batch: 1 calibrates on any number of images (3, in batches of 2) and keeps the input [1, 32, 32, 3]', async () => {
     const model = cifarResnet(20, { classifierActivation: 'linear' });
