@@ -273,6 +273,15 @@ describe('bad calibration input', () => {
     x.dispose();
   });
 
+  test('a non-image input: the wrong axis named by number, not as height', async () => {
+    const input = tf.input({ shape: [16] });
+    const dense = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(input) as tf.SymbolicTensor });
+    const x = tf.zeros([4, 8]);
+    await expect(exportOnnx(dense, { quantize: 'int8', calibration: x })).rejects.toThrow(/calibration axis 1 is 8 but the model input \[\?, 16\] needs 16/);
+    x.dispose();
+    dense.dispose();
+  });
+
   test('not a tensor, a disposed tensor, bad options', async () => {
     await expect(int8(undefined)).rejects.toThrow(ConfigError);
     await expect(int8([[1, 2]])).rejects.toThrow(/calibration must be a tf.Tensor/);
