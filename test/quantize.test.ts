@@ -71,8 +71,9 @@ describe('int8 ONNX on 1,900 real CIFAR-10 images (calibrated on 100 others)', (
 describe('the int8 graph', () => {
   test('per-channel int8 weights (±127, or ±64 with reduceRange), int32 biases, uint8 activations; every conv quantized', async () => {
     const model = cifarResnet(20, { classifierActivation: 'linear' });
+    const images = calibration.slice(0, 8);
     for (const reduceRange of [false, true]) {
-      const bytes = await exportOnnx(model, { quantize: 'int8', calibration: calibration.slice(0, 8), reduceRange, method: 'minmax' });
+      const bytes = await exportOnnx(model, { quantize: 'int8', calibration: images, reduceRange, method: 'minmax' });
       const graph = decode(bytes);
       const byName = new Map(graph.initializer.map((i) => [i.name, i]));
       const convs = graph.node.filter((n) => n.opType === 'Conv');
@@ -93,14 +94,16 @@ describe('the int8 graph', () => {
         expect(consumer.opType).toBe('QuantizeLinear');
       }
     }
+    images.dispose();
     model.dispose();
   });
 
   test('floatStem, floatAdds and floatClassifier keep those nodes in float; activations: int8', async () => {
     const model = cifarResnet(20, { classifierActivation: 'linear' });
+    const images = calibration.slice(0, 4);
     const bytes = await exportOnnx(model, {
       quantize: 'int8',
-      calibration: calibration.slice(0, 4),
+      calibration: images,
       floatStem: true,
       floatAdds: true,
       floatClassifier: true,
@@ -124,7 +127,7 @@ describe('the int8 graph', () => {
     await session.release();
     expect(y.shape).toEqual([2, 10]);
     expect(Array.from(await y.data()).every(Number.isFinite)).toBe(true);
-    tf.dispose([x, y]);
+    tf.dispose([x, y, images]);
     model.dispose();
   });
 });
