@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, ShapeError, createModel, cifarResnet, resnet18 } from '../src/index.js';
 import { createOnnxSession, exportOnnx } from '../src/onnx/index.js';
+import { sessionOptions, u8s8CanSaturate } from '../src/onnx/run.js';
 import { fixturePath } from './helpers/golden-numerics.js';
 import { CALIBRATION_INDICES, CIFAR_NETS, EVALUATION_INDICES, cifarImages, cifarLabels, percentEqual, torchTop1 } from './helpers/cifar-realworld.js';
 
@@ -320,6 +321,28 @@ describe('onnxruntime runs every convolution, addition and the classifier in int
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("onnxruntime's x64 precision mode (session.x64quantprecision)", () => {
+  const avx2 = 'flags\t\t: fpu sse4_1 avx avx2 fma avx512f avx512bw\n';
+  test.each([
+    ['x64 without VNNI (AVX2, AVX-512F)', 'x64', avx2, true],
+    ['x64 with AVX-512 VNNI', 'x64', avx2.replace('avx512bw', 'avx512bw avx512_vnni'), false],
+    ['x64 with AVX-VNNI', 'x64', avx2.replace('fma', 'fma avx_vnni'), false],
+    ['x64, flags unknown (macOS, Windows)', 'x64', undefined, true],
+    ['x64, a flag that only contains the name', 'x64', avx2.replace('fma', 'fma xavx512_vnnix'), true],
+    ['arm64 (no 16-bit sums), flags unknown', 'arm64', undefined, false],
+    ['arm64 with flags', 'arm64', 'Features\t: fp asimd asimddp\n', false],
+  ] as const)('%s: saturates %s', (_, arch, flags, expected) => {
+    expect(u8s8CanSaturate(arch, flags)).toBe(expected);
+  });
+
+  test('sessions on this machine set the mode exactly when its CPU saturates', async () => {
+    const flags = process.platform === 'linux' ? readFileSync('/proc/cpuinfo', 'utf8') : undefined;
+    const options = await sessionOptions({}, 'test');
+    expect(options.extra !== undefined).toBe(u8s8CanSaturate(process.arch, flags));
+    if (options.extra !== undefined) expect(options.extra).toEqual({ session: { x64quantprecision: '1' } });
   });
 });
 
