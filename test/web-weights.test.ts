@@ -135,6 +135,25 @@ describe('withWeightsDtype', () => {
     again.dispose();
   });
 
+  test('weight specs that overrun the weight data: a ConfigError naming the weight (was a RangeError)', async () => {
+    const saved: tf.io.ModelArtifacts[] = [];
+    const handler = withWeightsDtype(
+      { save: async (a) => (saved.push(a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }) },
+      'float16',
+    );
+    const artifacts = {
+      modelTopology: {},
+      weightSpecs: [
+        { name: 'a', shape: [2], dtype: 'float32' as const },
+        { name: 'b', shape: [3, 2], dtype: 'float32' as const },
+      ],
+      weightData: new ArrayBuffer(16),
+    };
+    await expect(handler.save!(artifacts)).rejects.toThrow(ConfigError);
+    await expect(handler.save!(artifacts)).rejects.toThrow(/weight "b" \[3, 2\] ends at byte 32, the weight data has 16/);
+    expect(saved).toEqual([]);
+  });
+
   test('bad dtype: a ConfigError naming the valid ones (also from the CLI)', async () => {
     expect(() => withWeightsDtype(nodeFileSystem(dir), 'int4' as never)).toThrow(ConfigError);
     expect(() => withWeightsDtype(nodeFileSystem(dir), 'int4' as never)).toThrow(/unknown dtype "int4"; valid values are "float32", "float16", "uint8"/);
