@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { checkInteger, checkOneOf, describe } from '../validate.js';
 import { deepStemWidths, STEM_TYPES, type StemType } from './stem.js';
+import { placeStride } from '../stages/stage.js';
 
 /** The per-stage and stem fields every network configuration shares. @internal */
 export interface StagePlanConfig {
@@ -141,13 +142,8 @@ export function planStages(args: PlanStagesArgs): StageStep[] {
     } else {
       netStride *= stride;
     }
-    const strided = args.stridedBlock === 'last' ? count - 1 : 0;
-    const blocks = Array.from({ length: count }, (_, j) => ({
-      stride: j === strided ? stride : 1,
-      firstDilation: j <= strided ? dilationBefore : dilation,
-      dilation: j < strided ? dilationBefore : dilation,
-      dropPathRate: rates[i][j],
-    }));
+    const placed = placeStride(count, { stride, dilationBefore, dilation, stridedBlock: args.stridedBlock });
+    const blocks = placed.map((block, j) => ({ ...block, dropPathRate: rates[i][j] }));
     return { stride, dilationBefore, dilation, reduction: netStride, blocks };
   });
 }
