@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { didYouMean } from '../models/nearest-names.js';
 import { checkOneOf, describe } from '../validate.js';
-import { PRETRAINED_TABLE } from './catalog-data.js';
+import { PRETRAINED_TABLE, type PretrainedTag } from './catalog-data.js';
 import { PRETRAINED_ORIGINS, type PretrainedOrigin, type PretrainedWeights } from './entry.js';
 
 /**
@@ -102,7 +102,7 @@ export function listPretrained(filter?: PretrainedFilter): PretrainedWeights[] {
  * getPretrained('resnet32.akamaster_cifar10').labels; // 'cifar-10'
  * ```
  */
-export function getPretrained(tag: string): PretrainedWeights {
+export function getPretrained(tag: PretrainedTag | (string & Record<never, never>)): PretrainedWeights {
   return findPretrained(tag, 'getPretrained');
 }
 
