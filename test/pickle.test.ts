@@ -110,4 +110,20 @@ describe('unpickle: CPython pickles of every protocol', () => {
       expect(() => unpickle(bytes, noStorages, 'case')).toThrow(PyTorchFileError);
     }
   });
+
+  it('names of Object.prototype (constructor, __proto__, toString) are not in any allow-list', () => {
+    const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(() => unpickle(ascii(`\x80\x02ctorch\n${name}\n.`), noStorages, 'case')).toThrow(new RegExp(`global torch\\.${name}, which is not allowed`));
+      expect(() =>
+        unpickle(
+          ascii(`\x80\x02ctorch\n${name}\n.`),
+          torchGlobals(() => null, 1e9, true),
+          'case',
+        ),
+      ).toThrow(PyTorchFileError);
+      // A text FLOAT is a number or inf/nan, never a property of a lookup table.
+      expect(() => unpickle(ascii(`\x80\x02F${name}\n.`), noStorages, 'case')).toThrow(/is not a number/);
+    }
+  });
 });

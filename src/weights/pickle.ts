@@ -67,6 +67,16 @@ function mapPython2(module: string, name: string): [string, string] {
   return [module, name];
 }
 
+/** The words of a text `FLOAT` that are not decimal numbers (a Map: no lookup reaches Object.prototype). */
+const FLOAT_WORDS: ReadonlyMap<string, number> = new Map([
+  ['inf', Infinity],
+  ['+inf', Infinity],
+  ['-inf', -Infinity],
+  ['nan', NaN],
+  ['+nan', NaN],
+  ['-nan', NaN],
+]);
+
 const MAX_LONG_BYTES = 4096; // Python itself refuses int conversions beyond ~4300 digits
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -319,8 +329,8 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
       case 0x46: {
         // FLOAT (text)
         const s = line().trim();
-        const special: Record<string, number> = { inf: Infinity, '+inf': Infinity, '-inf': -Infinity, nan: NaN, '-nan': NaN, '+nan': NaN };
-        const v = s.toLowerCase() in special ? special[s.toLowerCase()] : /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s) ? Number(s) : NaN;
+        const special = FLOAT_WORDS.get(s.toLowerCase());
+        const v = special !== undefined ? special : /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s) ? Number(s) : NaN;
         if (Number.isNaN(v) && !/^[+-]?nan$/i.test(s)) fail(`FLOAT ${JSON.stringify(s.slice(0, 40))} is not a number`, at);
         push(v);
         break;

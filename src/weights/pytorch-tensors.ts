@@ -186,9 +186,10 @@ export function torchGlobals(persistentLoad: (pid: PickleValue) => PickleValue, 
   return {
     global(module, name) {
       const full = `${module}.${name}`;
-      if (module === 'torch' && name in STORAGE_CLASSES) return new PickleGlobal(module, name);
+      // Object.hasOwn: names of Object.prototype (constructor, __proto__, ...) are no storage classes.
+      if (module === 'torch' && Object.hasOwn(STORAGE_CLASSES, name)) return new PickleGlobal(module, name);
       // The tar layout names each tensor's type (torch.FloatTensor, ...) as plain data.
-      if (tensorTypes && module === 'torch' && name.replace(/Tensor$/, 'Storage') in STORAGE_CLASSES) return new PickleGlobal(module, name);
+      if (tensorTypes && module === 'torch' && Object.hasOwn(STORAGE_CLASSES, name.replace(/Tensor$/, 'Storage'))) return new PickleGlobal(module, name);
       if (calls.has(full)) return new PickleGlobal(module, name);
       return refuseGlobal(module, name);
     },
@@ -291,5 +292,5 @@ function gather(
 
 /** The dtype of a storage class global (`torch.FloatStorage` → `'float32'`), or undefined. @internal */
 export function storageDType(value: PickleValue): PyTorchDType | undefined {
-  return value instanceof PickleGlobal && value.module === 'torch' ? STORAGE_CLASSES[value.name] : undefined;
+  return value instanceof PickleGlobal && value.module === 'torch' && Object.hasOwn(STORAGE_CLASSES, value.name) ? STORAGE_CLASSES[value.name] : undefined;
 }
