@@ -8,7 +8,7 @@
  */
 import { PyTorchFileError, SafetensorsError } from '../errors.js';
 import { listKeys } from './assign-weights.js';
-import type { PickleValue } from './pickle.js';
+import { describePickled, type PickleValue } from './pickle.js';
 import type { PyTorchCheckpointInfo } from './checkpoint-info.js';
 import { readTorchFile, sniffFormat } from './pytorch-file.js';
 import { isTensorRef, materialise, PYTORCH_DTYPES, SAFETENSORS_OF, type PyTorchDType, type TensorRef } from './pytorch-tensors.js';
@@ -112,7 +112,7 @@ const fail = (message: string): never => {
 };
 
 const describeKeys = (d: Map<PickleValue, PickleValue>): string =>
-  d.size === 0 ? 'none' : listKeys([...d.keys()].map((k) => (typeof k === 'string' ? k : String(k))));
+  d.size === 0 ? 'none' : listKeys([...d.keys()].map((k) => (typeof k === 'string' ? k : describePickled(k))));
 
 /** timm's choice of the state dict inside a checkpoint object. */
 function pick(object: PickleValue, checkpointKey: string, useEma: boolean): { dict: PickleValue; picked: string | undefined } {

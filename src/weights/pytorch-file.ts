@@ -17,7 +17,7 @@
  * @module
  */
 import { PyTorchFileError } from '../errors.js';
-import { unpickle, type PickleValue } from './pickle.js';
+import { describePickled, unpickle, type PickleValue } from './pickle.js';
 import { elementBytes, rebuildTensor, StorageRef, StorageRoot, storageDType, torchGlobals, type TensorRef } from './pytorch-tensors.js';
 import { looksLikeZip, readZipEntries } from './zip-archive.js';
 
@@ -76,7 +76,8 @@ function storageRecord(
   if (dtype === undefined) fail('a storage record names no known storage class (FloatStorage, HalfStorage, ...)');
   const k = text(key);
   if (k === undefined) fail('a storage record has no key');
-  if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) fail(`storage "${k}" has size ${String(numel)}; expected a non-negative integer`);
+  if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0)
+    fail(`storage "${k}" has size ${describePickled(numel)}; expected a non-negative integer`);
   return { dtype: dtype!, key: k!, numel: numel as number, rest };
 }
 
@@ -137,7 +138,7 @@ function readLegacy(bytes: Uint8Array): PickleValue {
   const magic = unpickle(bytes, plain, 'legacy header (magic number)');
   if (magic.value !== MAGIC_NUMBER) fail('the file starts with a pickle that is not the torch.save magic number: it is not a PyTorch checkpoint');
   const version = unpickle(bytes, plain, 'legacy header (protocol version)', magic.end);
-  if (version.value !== LEGACY_PROTOCOL_VERSION) fail(`legacy protocol version ${String(version.value)}; expected ${LEGACY_PROTOCOL_VERSION}`);
+  if (version.value !== LEGACY_PROTOCOL_VERSION) fail(`legacy protocol version ${describePickled(version.value)}; expected ${LEGACY_PROTOCOL_VERSION}`);
   const sysInfo = unpickle(bytes, plain, 'legacy header (system info)', version.end);
   let littleEndian = true;
   if (sysInfo.value instanceof Map && typeof sysInfo.value.get('little_endian') === 'boolean') {
@@ -163,7 +164,7 @@ function readLegacy(bytes: Uint8Array): PickleValue {
     const [viewKey, offset, viewSize] = view as PickleValue[];
     const vk = text(viewKey) ?? fail(`storage "${key}": its view has no key`);
     if (!isCount(offset) || !isCount(viewSize) || offset + viewSize > numel) {
-      fail(`storage "${key}": view "${vk}" [${String(offset)}, +${String(viewSize)}) lies outside its ${numel} elements`);
+      fail(`storage "${key}": view "${vk}" [${describePickled(offset)}, +${describePickled(viewSize)}) lies outside its ${numel} elements`);
     }
     let ref = views.get(vk);
     if (ref === undefined) {
@@ -232,7 +233,7 @@ function tarMembers(bytes: Uint8Array): Map<string, Uint8Array> {
 /** A non-negative safe integer read from a pickle, or the typed error. */
 function count(v: PickleValue, what: string, limit: number): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > limit)
-    fail(`tar archive: ${what} is ${String(v)}; expected an integer from 0 to ${limit}`);
+    fail(`tar archive: ${what} is ${describePickled(v)}; expected an integer from 0 to ${limit}`);
   return v as number;
 }
 

@@ -9,7 +9,7 @@
  */
 import { PyTorchFileError } from '../errors.js';
 import { DTYPE_BYTES, type SafetensorsDType } from './dtypes.js';
-import { PickleGlobal, type PickleGlobals, type PickleTuple, type PickleValue } from './pickle.js';
+import { describePickled, PickleGlobal, type PickleGlobals, type PickleTuple, type PickleValue } from './pickle.js';
 import { decodeTensorBytes, type DecodedData } from './tensor-bytes.js';
 
 /**
@@ -128,7 +128,7 @@ export function rebuildTensor(args: PickleTuple, fn: string, limit: number): Ten
   const [storage, offset, size, stride] = args;
   if (!(storage instanceof StorageRef)) fail(`${fn}: its first argument is not a storage`);
   const s = storage as StorageRef;
-  if (!isIndex(offset)) fail(`${fn}: storage offset ${String(offset)} is not a non-negative integer`);
+  if (!isIndex(offset)) fail(`${fn}: storage offset ${describePickled(offset)} is not a non-negative integer`);
   const shape = indexList(size, `${fn}: size`);
   const strides = indexList(stride, `${fn}: stride`);
   if (shape.length !== strides.length) fail(`${fn}: size has ${shape.length} dimensions, stride ${strides.length}`);
