@@ -6,7 +6,8 @@
  *   an optional `<archive>/byteorder` record;
  * - legacy (before 1.6): five pickles in a row — magic number, protocol
  *   version, system info, the object, the storage keys — then each storage
- *   as an int64 element count and its raw bytes;
+ *   as an int64 element count and its raw bytes, both little-endian whatever
+ *   machine wrote the file;
  * - tar (PyTorch before 0.4): members `storages` (a count, then per storage
  *   a `(key, location, storage_type)` pickle, an int64 element count and the
  *   raw bytes; then a list of `(view, root, offset, size)` views), `tensors` (a
@@ -139,11 +140,10 @@ function readLegacy(bytes: Uint8Array): PickleValue {
   if (magic.value !== MAGIC_NUMBER) fail('the file starts with a pickle that is not the torch.save magic number: it is not a PyTorch checkpoint');
   const version = unpickle(bytes, plain, 'legacy header (protocol version)', magic.end);
   if (version.value !== LEGACY_PROTOCOL_VERSION) fail(`legacy protocol version ${describePickled(version.value)}; expected ${LEGACY_PROTOCOL_VERSION}`);
+  // The system info says whether the writing machine was little-endian, but the storages (their
+  // element counts and bytes) are little-endian whatever it was: PyTorch's writeFileRaw converts
+  // them, and legacy_load ignores the system info.
   const sysInfo = unpickle(bytes, plain, 'legacy header (system info)', version.end);
-  let littleEndian = true;
-  if (sysInfo.value instanceof Map && typeof sysInfo.value.get('little_endian') === 'boolean') {
-    littleEndian = sysInfo.value.get('little_endian') as boolean;
-  }
 
   const roots = new Map<string, StorageRoot>();
   const views = new Map<string, StorageRef>();
@@ -153,7 +153,7 @@ function readLegacy(bytes: Uint8Array): PickleValue {
     if (numel * size > bytes.length) fail(`storage "${key}" declares ${numel} ${dtype} elements, more bytes than the whole ${bytes.length}-byte file`);
     let root = roots.get(key);
     if (root === undefined) {
-      root = new StorageRoot(key, dtype, numel, littleEndian);
+      root = new StorageRoot(key, dtype, numel, true);
       roots.set(key, root);
     } else if (root.dtype !== dtype || root.numel !== numel) {
       fail(`storage "${key}" is declared twice, as ${root.numel} ${root.dtype} and as ${numel} ${dtype} elements`);
@@ -184,8 +184,8 @@ function readLegacy(bytes: Uint8Array): PickleValue {
     if (root === undefined) fail(`storage "${key}" is listed but no tensor uses it`);
     if (root!.data !== undefined) fail(`storage "${key}" is listed twice`);
     if (at + 8 > bytes.length) fail(`truncated: storage "${key}" should start at byte ${at} but the file has ${bytes.length}`);
-    const lo = view.getUint32(littleEndian ? at : at + 4, littleEndian);
-    const hi = view.getUint32(littleEndian ? at + 4 : at, littleEndian);
+    const lo = view.getUint32(at, true);
+    const hi = view.getUint32(at + 4, true);
     const count = hi * 4294967296 + lo;
     if (hi !== 0 && count !== root!.numel) fail(`storage "${key}" is stored with ${hi}·2^32+${lo} elements`);
     if (count !== root!.numel) fail(`storage "${key}" is stored with ${count} elements but declared with ${root!.numel}`);
