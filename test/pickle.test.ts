@@ -119,6 +119,9 @@ describe('unpickle: CPython pickles of every protocol', () => {
     expect(() => unpickle(cyclic, noStorages, 'case')).toThrow(/_codecs\.encode\(a string, a list\)/);
     expect(() => unpickle(ascii('\x80\x02V\\U11000000\n.'), noStorages, 'case')).toThrow(/UNICODE escape \\U11000000 is beyond U\+10FFFF/);
     expect(() => unpickle(ascii('\x80\x02V\\U11000000\n.'), noStorages, 'case')).toThrow(PyTorchFileError);
+    expect(() => unpickle(ascii('\x80\x02c__builtin__\nbytearray\nK\x01]\x86R.'), noStorages, 'case')).toThrow(
+      /bytearray\(a number, a list\); only bytearray\(\) and bytearray\(bytes\) are allowed/,
+    );
     // 24 tuples each holding the previous twice: 2^24 leaves in 53 bytes. Printed in full, the
     // message would be 16 MB (at 40 levels the print never ends); it names the value instead.
     const magic = '\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19\x2e';

@@ -244,7 +244,7 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
         // Protocol 2 pickles b'' as bytes() and a bytearray as bytearray(bytes).
         if (args.length === 0) return new Uint8Array(0);
         if (args.length === 1 && args[0] instanceof Uint8Array) return (args[0] as Uint8Array).slice();
-        return fail(`${fn.name}(${args.map(kind).join(', ')}); only ${fn.name}() and ${fn.name}(bytes) are allowed`);
+        return fail(`${fn.name}(${args.map(kindOf).join(', ')}); only ${fn.name}() and ${fn.name}(bytes) are allowed`);
       }
       case '_codecs.encode': {
         const [value, encoding] = args;
