@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, FetchError, WeightsError } from '../src/errors.js';
 import { createModel } from '../src/models/registry.js';
 import { resnet18 } from '../src/models/resnet.js';
@@ -289,6 +289,44 @@ describe('download, cache, offline', () => {
     expect(a).toBe(b);
     expect(server.requests(cifarUrl)).toBe(before + 1);
   });
+
+  it('one of two concurrent loads aborting does not fail the other, which gets the shared download', async () => {
+    const cacheDir = freshCache();
+    const before = server.requests(cifarUrl);
+    server.misbehave(cifarUrl, 'hold');
+    const controller = new AbortController();
+    let received = 0;
+    const progress: number[] = [];
+    const aborting = downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir, signal: controller.signal, onProgress: (p) => (received = p.loaded) });
+    const staying = downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir, onProgress: (p) => progress.push(p.loaded) });
+    await vi.waitFor(() => expect(received).toBeGreaterThan(0)); // the first half has arrived
+    controller.abort();
+    const error = await aborting.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FetchError);
+    expect((error as Error).message).toMatch(/aborted/);
+    server.release(cifarUrl);
+    const file = await staying;
+    expect(sha256(new Uint8Array(await readFile(file)))).toBe(sha256(cifarBytes));
+    expect(progress.at(-1)).toBe(cifarBytes.byteLength);
+    expect(server.requests(cifarUrl)).toBe(before + 1);
+    expect(await filesUnder(cacheDir)).toEqual([`${CIFAR_TAG}/resnet32-d509ac18.th`]);
+  }, 20_000);
+
+  it('a load that starts after every earlier one aborted downloads afresh', async () => {
+    const cacheDir = freshCache();
+    const before = server.requests(cifarUrl);
+    server.misbehave(cifarUrl, 'hold');
+    const controller = new AbortController();
+    const aborting = downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir, signal: controller.signal });
+    await vi.waitFor(() => expect(server.requests(cifarUrl)).toBe(before + 1));
+    controller.abort();
+    await expect(aborting).rejects.toThrow(/aborted/);
+    expect(await filesUnder(cacheDir)).toEqual([]);
+    const file = await downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir });
+    expect(sha256(new Uint8Array(await readFile(file)))).toBe(sha256(cifarBytes));
+    expect(server.requests(cifarUrl)).toBe(before + 2);
+    server.release(cifarUrl);
+  }, 20_000);
 
   it('two processes downloading one tag into one cache both succeed and leave one verified file', async () => {
     const cacheDir = freshCache();
