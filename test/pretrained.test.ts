@@ -358,6 +358,20 @@ describe('download, cache, offline', () => {
     expect(await filesUnder(cacheDir)).toEqual([]);
   });
 
+  it('a verified file stays cached when it fails to load because of the model options', async () => {
+    const cacheDir = freshCache();
+    const file = await downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir });
+    const tensors = tf.memory().numTensors;
+    const error = await createModel(CIFAR_TAG, { pretrained: true, style: 'keras', offline: true, cacheDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WeightsError);
+    expect((error as Error).message).not.toMatch(/removed from the cache/);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(await filesUnder(cacheDir)).toEqual([path.relative(cacheDir, file)]);
+    const model = await createModel(CIFAR_TAG, { pretrained: true, offline: true, cacheDir });
+    expect(pretrainedInfo(model)?.downloaded).toBe(false);
+    model.dispose();
+  });
+
   it('invalid model options fail before any request; a failed load leaks no tensors', async () => {
     const cacheDir = freshCache();
     const before = server.requests(timmUrl);

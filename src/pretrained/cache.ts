@@ -255,16 +255,21 @@ async function fetchBrowser(entry: PretrainedWeights, files: readonly WeightsFil
 
 /**
  * Removes one fetched file from the cache (Node: the file; browsers: its
- * Cache API entry), e.g. when its contents turned out not to load.
+ * Cache API entry) when its contents turned out not to load — unless it was
+ * verified against a published digest: then it is the publisher's file, the
+ * failure lies elsewhere (e.g. the model options), and downloading it again
+ * would not help. Returns whether it was removed.
  * @internal
  */
-export async function discardCached(fetched: FetchedWeights): Promise<void> {
+export async function discardUnverified(fetched: FetchedWeights): Promise<boolean> {
+  if (expectedSha256(fetched.file) !== undefined) return false;
   if (typeof fetched.source === 'string') {
     const { fs } = await nodeModules();
     await fs.rm(fetched.source, { force: true });
   } else {
     await (await openBrowserCache())?.delete(fetched.file.url);
   }
+  return true;
 }
 
 /** Tries each file in turn; an abort stops at once, other failures move on to the next file. */
