@@ -142,6 +142,10 @@ describe('catalog', () => {
     expect(() => getPretrained('resnet50.tv3_in1k')).toThrow(/did you mean "resnet50\.tv2_in1k"/);
     expect(() => getPretrained('resnet51')).toThrow(/did you mean "resnet50"/);
     expect(() => getPretrained('resnet200')).toThrow(/listPretrained\(\) lists the 101 tags/);
+    // A model with only Keras weights listed has no default: said as such, not as an unknown name.
+    expect(() => getPretrained('resnet50v2')).toThrow(
+      /resnet50v2 has no loadable published weights, so no default: listed are "resnet50v2\.keras_in1k" \(h5\)/,
+    );
     return expect(createModel('resnet50.tv3_in1k', { pretrained: true })).rejects.toThrow(/did you mean "resnet50\.tv2_in1k"/);
   });
 
