@@ -251,6 +251,35 @@ describe('download, cache, offline', () => {
     }
   });
 
+  it('the cache folder is TFJS_RESNET_CACHE, else $XDG_CACHE_HOME/tfjs-resnet (if absolute), else ~/.cache/tfjs-resnet; options override the environment', async () => {
+    const names = ['TFJS_RESNET_CACHE', 'XDG_CACHE_HOME', 'HOME', 'TFJS_RESNET_OFFLINE', 'TFJS_RESNET_MIRROR'] as const;
+    const saved = names.map((name) => process.env[name]);
+    try {
+      delete process.env.TFJS_RESNET_CACHE;
+      delete process.env.XDG_CACHE_HOME;
+      process.env.HOME = path.join(root, 'home');
+      expect((await cacheInfo()).dir).toBe(path.join(root, 'home/.cache/tfjs-resnet'));
+      process.env.XDG_CACHE_HOME = path.join(root, 'xdg');
+      expect((await cacheInfo()).dir).toBe(path.join(root, 'xdg/tfjs-resnet'));
+      process.env.XDG_CACHE_HOME = 'relative/xdg'; // the XDG spec: a relative path is invalid and ignored
+      expect((await cacheInfo()).dir).toBe(path.join(root, 'home/.cache/tfjs-resnet'));
+      process.env.TFJS_RESNET_CACHE = path.join(root, 'explicit');
+      expect((await cacheInfo()).dir).toBe(path.join(root, 'explicit'));
+      const cacheDir = freshCache();
+      expect((await cacheInfo({ cacheDir })).dir).toBe(cacheDir);
+      // offline: false and mirror override TFJS_RESNET_OFFLINE and TFJS_RESNET_MIRROR (a dead address here).
+      process.env.TFJS_RESNET_OFFLINE = '1';
+      process.env.TFJS_RESNET_MIRROR = 'http://127.0.0.1:9/nothing';
+      const file = await downloadPretrained(CIFAR_TAG, { cacheDir, offline: false, mirror: server.base });
+      expect(file).toBe(path.join(cacheDir, CIFAR_TAG, 'resnet32-d509ac18.th'));
+    } finally {
+      names.forEach((name, i) => {
+        if (saved[i] === undefined) delete process.env[name];
+        else process.env[name] = saved[i];
+      });
+    }
+  });
+
   for (const [how, pattern] of [
     ['corrupt', /integrity check failed .*expected sha256 d509ac18/],
     ['truncate', /truncated body/],

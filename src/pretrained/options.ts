@@ -89,6 +89,9 @@ export interface ResolvedPretrainedOptions {
   onProgress?: (progress: DownloadProgress) => void;
 }
 
+/** An absolute path: POSIX `/…`, Windows `C:\…` or `\\server\…`. */
+const ABSOLUTE_PATH = /^(\/|[a-z]:[\\/]|\\\\)/i;
+
 function env(name: string): string | undefined {
   if (!isNode()) return undefined;
   const value = process.env[name];
@@ -97,15 +100,18 @@ function env(name: string): string | undefined {
 
 /**
  * The cache folder of Node: `TFJS_RESNET_CACHE`, else
- * `$XDG_CACHE_HOME/tfjs-resnet`, else `~/.cache/tfjs-resnet`; `undefined` in
- * browsers (which use the Cache API).
+ * `$XDG_CACHE_HOME/tfjs-resnet` (when it is an absolute path, as the XDG
+ * spec requires), else `~/.cache/tfjs-resnet`; `undefined` in browsers
+ * (which use the Cache API).
  * @internal
  */
 export function defaultCacheDir(): string | undefined {
   if (!isNode()) return undefined;
   const explicit = env('TFJS_RESNET_CACHE');
   if (explicit !== undefined) return explicit;
-  const xdg = env('XDG_CACHE_HOME');
+  // The XDG Base Directory spec: a relative path in XDG_CACHE_HOME is invalid and ignored.
+  const xdgEnv = env('XDG_CACHE_HOME');
+  const xdg = xdgEnv !== undefined && ABSOLUTE_PATH.test(xdgEnv) ? xdgEnv : undefined;
   const home = env('HOME') ?? env('USERPROFILE') ?? '.';
   return `${xdg ?? `${home}/.cache`}/tfjs-resnet`;
 }
