@@ -55,7 +55,13 @@ export interface PretrainedOptions {
    * @defaultValue `$TFJS_RESNET_MIRROR`, else none
    */
   mirror?: string;
-  /** Extra request headers, e.g. `{ Authorization: 'Bearer …' }`. */
+  /**
+   * Extra request headers, e.g. `{ Authorization: 'Bearer …' }`. They go
+   * with every request to every source tried: without a mirror, an entry's
+   * fallback files are on other hosts (download.pytorch.org, huggingface.co,
+   * github.com), so a token meant for one host reaches the next when a
+   * download fails. Use them with a mirror, or with weights of one host.
+   */
   headers?: HeadersInit;
   /**
    * Milliseconds allowed for each file's whole transfer; `Infinity` for none.
