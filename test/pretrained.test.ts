@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -299,6 +299,27 @@ describe('download, cache, offline', () => {
       expect(await filesUnder(cacheDir)).toEqual([`${CIFAR_TAG}/resnet32-d509ac18.th`]);
     });
   }
+
+  it('a short write to the disk is completed, not cached as a file missing bytes', async () => {
+    const cacheDir = freshCache();
+    const probe = await open(path.join(root, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { write: (buffer: Uint8Array, offset?: number, length?: number) => Promise<{ bytesWritten: number }> };
+    await probe.close();
+    const write = proto.write;
+    let shortened = 0;
+    const spy = vi.spyOn(proto, 'write').mockImplementation(function (this: unknown, buffer: Uint8Array, offset = 0, length = buffer.byteLength - offset) {
+      // Every first write of a chunk takes one byte less than asked, as write(2) may.
+      const short = length > 1 && shortened++ < 1000;
+      return write.call(this, buffer, offset, short ? length - 1 : length);
+    });
+    try {
+      const file = await downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir });
+      expect(shortened).toBeGreaterThan(0);
+      expect(sha256(new Uint8Array(await readFile(file)))).toBe(sha256(cifarBytes));
+    } finally {
+      spy.mockRestore();
+    }
+  });
 
   it('a timeout or an abort is a FetchError and leaves nothing behind', async () => {
     const cacheDir = freshCache();
