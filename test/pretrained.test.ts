@@ -366,6 +366,16 @@ describe('download, cache, offline', () => {
     expect(await filesUnder(cacheDir)).toEqual([`${CIFAR_TAG}/resnet32-d509ac18.th`]);
   }, 20_000);
 
+  it('an offline load and an online one of the same tag at once: each gets its own answer', async () => {
+    const cacheDir = freshCache();
+    const [offline, online] = await Promise.allSettled([
+      downloadPretrained(CIFAR_TAG, { offline: true, cacheDir }),
+      downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir }),
+    ]);
+    expect(offline.status === 'rejected' && offline.reason instanceof FetchError && /offline/.test(String(offline.reason))).toBe(true);
+    expect(online).toEqual({ status: 'fulfilled', value: path.join(cacheDir, CIFAR_TAG, 'resnet32-d509ac18.th') });
+  });
+
   it('a load that starts after every earlier one aborted downloads afresh', async () => {
     const cacheDir = freshCache();
     const before = server.requests(cifarUrl);
