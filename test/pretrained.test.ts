@@ -366,6 +366,35 @@ describe('download, cache, offline', () => {
     expect(await filesUnder(cacheDir)).toEqual([`${CIFAR_TAG}/resnet32-d509ac18.th`]);
   }, 20_000);
 
+  it('a load whose onProgress throws fails with that error alone; the loads sharing its download go on', async () => {
+    const cacheDir = freshCache();
+    const before = server.requests(cifarUrl);
+    const [thrower, other] = await Promise.allSettled([
+      downloadPretrained(CIFAR_TAG, {
+        mirror: server.base,
+        cacheDir,
+        onProgress: () => {
+          throw new Error('progress display closed');
+        },
+      }),
+      downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir }),
+    ]);
+    expect(thrower.status === 'rejected' && String(thrower.reason)).toBe('Error: progress display closed');
+    expect(other).toEqual({ status: 'fulfilled', value: path.join(cacheDir, CIFAR_TAG, 'resnet32-d509ac18.th') });
+    expect(server.requests(cifarUrl)).toBe(before + 1);
+    // Alone, it fails the same way and leaves nothing behind.
+    const alone = freshCache();
+    const error = await downloadPretrained(CIFAR_TAG, {
+      mirror: server.base,
+      cacheDir: alone,
+      onProgress: () => {
+        throw new Error('progress display closed');
+      },
+    }).catch((e: unknown) => e);
+    expect(String(error)).toBe('Error: progress display closed');
+    expect(await filesUnder(alone)).toEqual([]);
+  });
+
   it('an offline load and an online one of the same tag at once: each gets its own answer', async () => {
     const cacheDir = freshCache();
     const [offline, online] = await Promise.allSettled([

@@ -83,8 +83,8 @@ interface SharedFetch {
   readonly promise: Promise<FetchedWeights>;
   /** Aborts the download (when the last load waiting for it gives up). */
   readonly controller: AbortController;
-  /** The progress callbacks of the loads waiting for it. */
-  readonly waiters: Set<{ onProgress?: (progress: DownloadProgress) => void }>;
+  /** The loads waiting for it: their progress callbacks, and how each gives up (its callback threw). */
+  readonly waiters: Set<{ onProgress?: (progress: DownloadProgress) => void; giveUp: (error: unknown) => void }>;
   /** The latest progress, for the messages of loads that give up. */
   progress?: DownloadProgress;
 }
@@ -129,7 +129,13 @@ export function fetchPretrained(entry: PretrainedWeights, o: ResolvedPretrainedO
     const waiters: SharedFetch['waiters'] = new Set();
     const onProgress = (p: DownloadProgress): void => {
       started.progress = p;
-      for (const w of waiters) w.onProgress?.(p);
+      for (const w of waiters) {
+        try {
+          w.onProgress?.(p);
+        } catch (error) {
+          w.giveUp(error); // that load fails with its callback's error; the others go on
+        }
+      }
     };
     const options: ResolvedPretrainedOptions = { ...o, signal: controller.signal, onProgress };
     const promise = (
@@ -151,18 +157,15 @@ function waitFor(
   onProgress: ((progress: DownloadProgress) => void) | undefined,
   deadline: ReturnType<typeof createDeadline>,
 ): Promise<FetchedWeights> {
-  const waiter = { onProgress };
-  shared.waiters.add(waiter);
   return new Promise((resolve, reject) => {
     const leave = (): void => {
       shared.waiters.delete(waiter);
       deadline.signal.removeEventListener('abort', onAbort);
       deadline.dispose();
     };
-    const onAbort = (): void => {
+    const giveUp = (error: unknown): void => {
+      if (!shared.waiters.has(waiter)) return;
       leave();
-      const p = shared.progress;
-      const error = deadline.error(p?.url ?? 'the weights', p?.loaded ?? 0, p?.total);
       if (shared.waiters.size > 0) {
         reject(error); // the others still wait for the download
         return;
@@ -173,13 +176,22 @@ function waitFor(
       const fail = (): void => reject(error);
       shared.promise.then(fail, fail);
     };
+    const onAbort = (): void => {
+      const p = shared.progress;
+      giveUp(deadline.error(p?.url ?? 'the weights', p?.loaded ?? 0, p?.total));
+    };
+    const waiter = { onProgress, giveUp };
+    shared.waiters.add(waiter);
     deadline.signal.addEventListener('abort', onAbort, { once: true });
+    // (A load that gave up has its answer already.)
     shared.promise.then(
       (fetched) => {
+        if (!shared.waiters.has(waiter)) return;
         leave();
         resolve(fetched);
       },
       (error: unknown) => {
+        if (!shared.waiters.has(waiter)) return;
         leave();
         reject(error);
       },
