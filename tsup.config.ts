@@ -82,7 +82,7 @@ const SHARED_WITH_LOADER = new Set(['errors.ts', 'models/model-info.ts', 'weight
  * Copied despite module-level state: the cache's map of downloads in flight
  * only joins concurrent requests for one file (two copies: a preset's load and
  * `downloadPretrained` of the same file at the same moment each download it;
- * the cache's writes are atomic either way).
+ * concurrent writers are safe either way, as two processes sharing a cache are).
  */
 const COPIED_WITH_STATE = new Set([path.join(SRC_DIR, 'pretrained', 'cache.ts')]);
 /** Module-level state (a registry, a cache: an empty Map/Set/WeakMap filled later), or effects at import. */

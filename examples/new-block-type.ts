@@ -8,18 +8,26 @@
  *   npx tsx examples/new-block-type.ts
  *
  * In an application, import these names from 'tfjs-resnet'; the example
- * imports the library's source so the test suite can run it unbuilt.
+ * imports the library's entry point (only its public exports) so the test suite can run it unbuilt.
  * See docs/guides/new-block-type.md.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { AttentionContext, BlockAttention } from '../src/blocks/attention.js';
-import { defineBlock } from '../src/blocks/block.js';
-import { bottleneckBlock, BOTTLENECK_EXPANSION, type BottleneckBlockArgs } from '../src/blocks/bottleneck.js';
-import { createModel, listModels, registerModel } from '../src/models/registry.js';
-import { resnet, type ResNetConfig } from '../src/models/resnet.js';
-import { summarize } from '../src/models/summary.js';
-import { registerWeightMapping } from '../src/weights/weight-mapping.js';
-import type { WeightLayout } from '../src/weights/weight-layout.js';
+import {
+  bottleneckBlock,
+  BOTTLENECK_EXPANSION,
+  createModel,
+  defineBlock,
+  listModels,
+  registerModel,
+  registerWeightMapping,
+  resnet,
+  summarize,
+  type AttentionContext,
+  type BlockAttention,
+  type BottleneckBlockArgs,
+  type ResNetConfig,
+  type WeightLayout,
+} from '../src/index.js';
 
 /**
  * ECA's adaptive kernel size for `channels` channels (timm's `EcaModule`):

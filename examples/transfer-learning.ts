@@ -29,7 +29,8 @@ const backbone = () =>
   resnet({ block: 'basic', layers: [1, 1, 1], widths: [16, 32, 64], stemWidth: 16 }, { inputShape: [32, 32, 3], includeTop: false, pooling: 'avg' });
 
 /** Trains `model` and prints the loss of each epoch; returns the last epoch's loss. */
-async function train(label: string, model: tf.LayersModel, data: { xs: tf.Tensor; ys: tf.Tensor }, epochs: number, lr: number): Promise<number> {
+async function train(label: string, model: tf.LayersModel, data: { xs: tf.Tensor; ys: tf.Tensor }, fit: { epochs: number; lr: number }): Promise<number> {
+  const { epochs, lr } = fit;
   model.compile({ optimizer: tf.train.adam(lr), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   let last = NaN;
   await model.fit(data.xs, data.ys, {
@@ -58,7 +59,7 @@ const t0 = performance.now();
 const source = shapesDataset(['disk', 'square', 'triangle', 'bar'], sizes.source, 1);
 const pretrained = replaceHead(backbone(), 4);
 console.log(`\n1. source task (4 shapes, ${sizes.source} images): ${summarize(pretrained).trainableParams.toLocaleString('en-US')} parameters`);
-await train('source', pretrained, source, sizes.sourceEpochs, 3e-3);
+await train('source', pretrained, source, { epochs: sizes.sourceEpochs, lr: 3e-3 });
 
 // 2. The target task: a new 3-class head on the trained backbone, stem and layer1 frozen.
 const target = shapesDataset(['ring', 'diamond', 'cross'], sizes.target, 2);
@@ -70,14 +71,14 @@ const before = frozenBn.getWeights().map((w) => w.dataSync().slice());
 console.log(
   `\n2. target task (3 new shapes, ${sizes.target} images): ${frozen.layers.length} layers frozen, ${frozen.trainableParams.toLocaleString('en-US')} parameters trained`,
 );
-const fineLoss = await train('fine-tune', finetuned, target, sizes.targetEpochs, 1e-3);
+const fineLoss = await train('fine-tune', finetuned, target, { epochs: sizes.targetEpochs, lr: 1e-3 });
 const unchanged = frozenBn.getWeights().every((w, i) => w.dataSync().every((v, j) => Object.is(v, before[i][j])));
 console.log(`  frozen BatchNorm statistics unchanged by fit: ${unchanged ? 'yes ✓' : 'NO ✗'}`);
 
 // 3. The same network from scratch on the same small target set, same budget.
 const scratch = replaceHead(backbone(), 3);
 console.log(`\n3. from scratch on the same ${sizes.target} images`);
-const scratchLoss = await train('scratch', scratch, target, sizes.targetEpochs, 1e-3);
+const scratchLoss = await train('scratch', scratch, target, { epochs: sizes.targetEpochs, lr: 1e-3 });
 
 const fineAcc = accuracy(finetuned, test);
 const scratchAcc = accuracy(scratch, test);

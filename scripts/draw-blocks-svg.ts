@@ -100,7 +100,8 @@ const BOX_W = 170;
 const GAP = 13;
 const TOP = 92;
 
-function drawUnit(u: Unit, cx: number, y: number, block: string, w = BOX_W): string {
+function drawUnit(u: Unit, at: { cx: number; y: number }, block: string, w = BOX_W): string {
+  const { cx, y } = at;
   const s = STYLE[u.kind];
   const x = cx - w / 2;
   let out = `<rect x="${x}" y="${y}" width="${w}" height="${s.h}" rx="5" fill="${s.fill}" stroke="${s.stroke}" stroke-width="1.3"/>`;
@@ -136,7 +137,7 @@ function drawPanel(p: Panel, height: number): string {
   svg += arrow(cx, forkY, cx, y - 2);
   for (let i = 0; i < p.main.length; i++) {
     const u = p.main[i];
-    svg += drawUnit(u, cx, y, p.block);
+    svg += drawUnit(u, { cx, y }, p.block);
     y += STYLE[u.kind].h;
     if (i < p.main.length - 1) {
       svg += arrow(cx, y, cx, y + GAP - 2);
@@ -165,7 +166,7 @@ function drawPanel(p: Panel, height: number): string {
       const u = p.shortcut[i];
       if (i > 0) svg += arrow(sx, sy - GAP, sx, sy - 2);
       svg += `<rect x="${sx - w / 2 - 3}" y="${sy - 3}" width="${w + 6}" height="${smallHeight(u) + 6}" fill="#ffffff"/>`;
-      svg += drawUnitSmall(u, sx, sy, p.block, w);
+      svg += drawUnitSmall(u, { cx: sx, y: sy }, p.block, w);
       sy += smallHeight(u) + GAP;
     }
   }
@@ -174,7 +175,7 @@ function drawPanel(p: Panel, height: number): string {
   y = addY + 11;
   svg += arrow(cx, y, cx, y + GAP - 2);
   y += GAP;
-  svg += drawUnit({ kind: 'relu', text: 'ReLU' }, cx, y, p.block);
+  svg += drawUnit({ kind: 'relu', text: 'ReLU' }, { cx, y }, p.block);
   svg += `<text x="${cx + BOX_W / 2 + 6}" y="${y + 15}" class="nn" text-anchor="start">${esc(p.block)}.act${p.main.filter((u) => u.kind === 'conv').length}</text>`;
   y += STYLE.relu.h;
   svg += arrow(cx, y, cx, y + GAP + 2);
@@ -187,7 +188,8 @@ function drawPanel(p: Panel, height: number): string {
 const smallHeight = (u: Unit): number => 14 * (u.text.split('\n').length + 1) + 8;
 
 /** A narrower unit for the shortcut lane: its text lines, then its name. */
-function drawUnitSmall(u: Unit, cx: number, y: number, block: string, w: number): string {
+function drawUnitSmall(u: Unit, at: { cx: number; y: number }, block: string, w: number): string {
+  const { cx, y } = at;
   const s = STYLE[u.kind];
   const lines = u.text.split('\n');
   let out = `<rect x="${cx - w / 2}" y="${y}" width="${w}" height="${smallHeight(u)}" rx="5" fill="${s.fill}" stroke="${s.stroke}" stroke-width="1.3"/>`;

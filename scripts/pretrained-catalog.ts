@@ -236,12 +236,28 @@ import type { PretrainedWeights } from './entry.js';
 export const PRETRAINED_TABLE: readonly PretrainedWeights[] = [
 ${body}
 ];
+
+/**
+ * The tag of every published weights entry (\`resnet50.a1_in1k\`), as a literal
+ * union that editors complete; \`createModel(tag, { pretrained: true })\` and
+ * {@link getPretrained} take one.
+ *
+ * @example
+ * \`\`\`ts
+ * const tag: PretrainedTag = 'resnet50.tv2_in1k';
+ * const model = await createModel(tag, { pretrained: true });
+ * \`\`\`
+ */
+export type PretrainedTag =
+${entries.map((e) => `  | ${JSON.stringify(e.tag)}`).join('\n')};
 `;
 
 if (process.argv.includes('--check')) {
   // Compares the data, not the text, so that formatting the file (Prettier) changes nothing.
   const current = ((await import('../src/pretrained/catalog-data.js')) as { PRETRAINED_TABLE: unknown }).PRETRAINED_TABLE;
-  if (JSON.stringify(current) !== JSON.stringify(entries)) {
+  const union = /export type PretrainedTag =([^;]*);/.exec(readFileSync(OUT, 'utf8'))?.[1] ?? '';
+  const typedTags = [...union.matchAll(/['"]([^'"]+)['"]/g)].map((m) => m[1]);
+  if (JSON.stringify(current) !== JSON.stringify(entries) || JSON.stringify(typedTags) !== JSON.stringify(entries.map((e) => e.tag))) {
     console.error(`${path.relative(ROOT, OUT)} is out of date; run npx tsx scripts/pretrained-catalog.ts`);
     process.exit(1);
   }

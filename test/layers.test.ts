@@ -19,11 +19,9 @@ import { saveToMemory } from './helpers/round-trip.js';
 function referenceGroupedConv(
   x: tf.Tensor4D,
   kernel: tf.Tensor4D,
-  groups: number,
-  strides: [number, number],
-  padding: 'same' | 'valid',
-  dilations: [number, number],
+  conv: { groups: number; strides: [number, number]; padding: 'same' | 'valid'; dilations: [number, number] },
 ): tf.Tensor4D {
+  const { groups, strides, padding, dilations } = conv;
   return tf.tidy(() => {
     const cin = x.shape[3];
     const [kh, kw, gin, out] = kernel.shape;
@@ -99,7 +97,7 @@ describe('GroupedConv2D', () => {
       const strides = pair(c.args.strides);
       const dilations = pair(c.args.dilationRate);
       const padding = c.args.padding ?? 'valid';
-      const ref = referenceGroupedConv(x, kernel, groups, strides, padding, dilations);
+      const ref = referenceGroupedConv(x, kernel, { groups, strides, padding, dilations });
       expect(relDiff(y, ref)).toBeLessThan(1e-5);
       expect(layer.computeOutputShape([null, ...c.size, c.cin])).toEqual([null, ...ref.shape.slice(1)]);
       for (const method of ['depthwise', 'split'] as const) {
@@ -124,7 +122,7 @@ describe('GroupedConv2D', () => {
         layer.setWeights([kernel, bias]);
         const y = layer.apply(x) as tf.Tensor;
         const ref = tf.tidy(() => {
-          const z = tf.add(referenceGroupedConv(x, kernel, groups, [1, 1], 'same', [1, 1]), bias);
+          const z = tf.add(referenceGroupedConv(x, kernel, { groups, strides: [1, 1], padding: 'same', dilations: [1, 1] }), bias);
           return activation === 'relu' ? tf.relu(z) : tf.tanh(z);
         });
         expect(relDiff(y, ref)).toBeLessThan(1e-5);
@@ -234,7 +232,10 @@ describe('GroupedConv2D', () => {
           layer.trainableWeights.map((w) => w.read() as tf.Variable),
         );
         const kVar = tf.variable(kernel);
-        const ref = tf.variableGrads(() => loss(referenceGroupedConv(x, kVar as tf.Tensor4D, groups, [1, 1], 'same', [1, 1])), [kVar]);
+        const ref = tf.variableGrads(
+          () => loss(referenceGroupedConv(x, kVar as tf.Tensor4D, { groups, strides: [1, 1], padding: 'same', dilations: [1, 1] })),
+          [kVar],
+        );
         const ourKernelGrad = ours.grads[(layer.trainableWeights[0].read() as tf.Variable).name];
         expect(relDiff(ourKernelGrad, ref.grads[kVar.name])).toBeLessThan(1e-5);
         tf.dispose([x, kernel, target, kVar, ...Object.values(ours.grads), ours.value, ...Object.values(ref.grads), ref.value]);

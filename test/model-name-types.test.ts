@@ -3,13 +3,16 @@
 // ModelName also takes any other string, because names registered at run time
 // (registerModel) are valid too — an unknown one fails at run time with the
 // nearest names suggested. A compile-time check is one annotation away:
-// `const name: BuiltinModelName = 'resnet51'` does not type-check.
+// `const name: BuiltinModelName = 'resnet51'` does not type-check. Published
+// weights' tags are a literal union too (PretrainedTag), which getPretrained
+// and createModel's pretrained overload complete.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import ts from 'typescript';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createModel, listModels } from '../src/models/registry.js';
-import type { BuiltinModelName, ModelName } from '../src/index.js';
+import { listPretrained } from '../src/pretrained/catalog.js';
+import type { BuiltinModelName, ModelName, PretrainedTag } from '../src/index.js';
 import { ConfigError } from '../src/errors.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -53,7 +56,8 @@ describe('model names: a literal union editors complete, run-time names still ac
     // ModelName is the built-in names plus any string (registerModel's names)
     expectTypeOf<BuiltinModelName>().toMatchTypeOf<ModelName>();
     expectTypeOf<'my_resnet'>().toMatchTypeOf<ModelName>();
-    expectTypeOf(createModel).parameter(0).toEqualTypeOf<ModelName>();
+    // (the pretrained overload also lists the published tags, for completion)
+    expectTypeOf(createModel).parameter(0).toEqualTypeOf<ModelName | PretrainedTag>();
   });
 
   it('createModel("resnet51") type-checks (run-time names) and fails at run time, naming the nearest', () => {
@@ -61,11 +65,32 @@ describe('model names: a literal union editors complete, run-time names still ac
     expect(() => createModel('resnet51')).toThrow(/did you mean .*resnet50/i);
   });
 
-  it("an editor completes createModel('…') with exactly the built-in names", () => {
+  it('pretrained tags are a literal union too, taken by getPretrained and createModel with pretrained', () => {
+    expectTypeOf<'resnet50.a1_in1k'>().toMatchTypeOf<PretrainedTag>();
+    expectTypeOf<'resnet32.akamaster_cifar10'>().toMatchTypeOf<PretrainedTag>();
+    expectTypeOf<'resnet50.a9_in1k'>().not.toMatchTypeOf<PretrainedTag>();
+    // @ts-expect-error -- 'resnet50.a9_in1k' is not a published tag
+    const typo: PretrainedTag = 'resnet50.a9_in1k';
+    expect(typo).toBe('resnet50.a9_in1k');
+  });
+
+  it("an editor completes getPretrained('…') with exactly the published tags", () => {
+    const offered = completionsAt("import { getPretrained } from '../src/index.js';\ngetPretrained('");
+    expect([...offered].sort()).toEqual(
+      listPretrained()
+        .map((w) => w.tag)
+        .sort(),
+    );
+  }, 60_000);
+
+  it("an editor completes createModel('…') with exactly the built-in names and (its pretrained overload) the published tags", () => {
     const offered = completionsAt("import { createModel } from '../src/index.js';\ncreateModel('");
     expect(offered).toContain('resnet50');
     expect(offered).toContain('seresnext50_32x4d');
     expect(offered).toContain('resnet152v2');
-    expect([...offered].sort()).toEqual([...listModels()].sort());
+    expect(offered).toContain('resnet50.a1_in1k');
+    const tags = listPretrained().map((w) => w.tag);
+    expect(tags.length).toBeGreaterThan(50);
+    expect([...offered].sort()).toEqual([...listModels(), ...tags].sort());
   }, 60_000);
 });

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PyTorchFileError } from '../src/errors.js';
+import { readPyTorchCheckpoint } from '../src/weights/checkpoint.js';
 import { unpickle, type PickleValue } from '../src/weights/pickle.js';
 import { StorageRef, StorageRoot, TensorRef, torchGlobals } from '../src/weights/pytorch-tensors.js';
 import { fixturePath } from './helpers/golden-numerics.js';
@@ -108,6 +109,47 @@ describe('unpickle: CPython pickles of every protocol', () => {
     for (const [bytes, message] of cases) {
       expect(() => unpickle(bytes, noStorages, 'case'), JSON.stringify(new TextDecoder('latin1').decode(bytes))).toThrow(message);
       expect(() => unpickle(bytes, noStorages, 'case')).toThrow(PyTorchFileError);
+    }
+  });
+
+  it('values a hostile pickle can shape (cycles, shared containers, bad escapes) give short typed errors', () => {
+    const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+    // A list that contains itself, as _codecs.encode's encoding.
+    const cyclic = ascii('\x80\x02c_codecs\nencode\n(X\x01\x00\x00\x00a]q\x00h\x00atR.');
+    expect(() => unpickle(cyclic, noStorages, 'case')).toThrow(/_codecs\.encode\(a string, a list\)/);
+    expect(() => unpickle(ascii('\x80\x02V\\U11000000\n.'), noStorages, 'case')).toThrow(/UNICODE escape \\U11000000 is beyond U\+10FFFF/);
+    expect(() => unpickle(ascii('\x80\x02V\\U11000000\n.'), noStorages, 'case')).toThrow(PyTorchFileError);
+    expect(() => unpickle(ascii('\x80\x02c__builtin__\nbytearray\nK\x01]\x86R.'), noStorages, 'case')).toThrow(
+      /bytearray\(a number, a list\); only bytearray\(\) and bytearray\(bytes\) are allowed/,
+    );
+    // 24 tuples each holding the previous twice: 2^24 leaves in 53 bytes. Printed in full, the
+    // message would be 16 MB (at 40 levels the print never ends); it names the value instead.
+    const magic = '\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19\x2e';
+    const shared = ascii(`${magic}\x80\x02)${'2\x86'.repeat(24)}.`);
+    let error: unknown;
+    try {
+      readPyTorchCheckpoint(shared);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PyTorchFileError);
+    expect((error as Error).message).toMatch(/legacy protocol version a tuple; expected 1001/);
+    expect((error as Error).message.length).toBeLessThan(300);
+  });
+
+  it('names of Object.prototype (constructor, __proto__, toString) are not in any allow-list', () => {
+    const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(() => unpickle(ascii(`\x80\x02ctorch\n${name}\n.`), noStorages, 'case')).toThrow(new RegExp(`global torch\\.${name}, which is not allowed`));
+      expect(() =>
+        unpickle(
+          ascii(`\x80\x02ctorch\n${name}\n.`),
+          torchGlobals(() => null, 1e9, true),
+          'case',
+        ),
+      ).toThrow(PyTorchFileError);
+      // A text FLOAT is a number or inf/nan, never a property of a lookup table.
+      expect(() => unpickle(ascii(`\x80\x02F${name}\n.`), noStorages, 'case')).toThrow(/is not a number/);
     }
   });
 });

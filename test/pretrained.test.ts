@@ -4,10 +4,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, FetchError, WeightsError } from '../src/errors.js';
 import { createModel } from '../src/models/registry.js';
 import { resnet18 } from '../src/models/resnet.js';
@@ -142,6 +142,10 @@ describe('catalog', () => {
     expect(() => getPretrained('resnet50.tv3_in1k')).toThrow(/did you mean "resnet50\.tv2_in1k"/);
     expect(() => getPretrained('resnet51')).toThrow(/did you mean "resnet50"/);
     expect(() => getPretrained('resnet200')).toThrow(/listPretrained\(\) lists the 101 tags/);
+    // A model with only Keras weights listed has no default: said as such, not as an unknown name.
+    expect(() => getPretrained('resnet50v2')).toThrow(
+      /resnet50v2 has no loadable published weights, so no default: listed are "resnet50v2\.keras_in1k" \(h5\)/,
+    );
     return expect(createModel('resnet50.tv3_in1k', { pretrained: true })).rejects.toThrow(/did you mean "resnet50\.tv2_in1k"/);
   });
 
@@ -247,6 +251,35 @@ describe('download, cache, offline', () => {
     }
   });
 
+  it('the cache folder is TFJS_RESNET_CACHE, else $XDG_CACHE_HOME/tfjs-resnet (if absolute), else ~/.cache/tfjs-resnet; options override the environment', async () => {
+    const names = ['TFJS_RESNET_CACHE', 'XDG_CACHE_HOME', 'HOME', 'TFJS_RESNET_OFFLINE', 'TFJS_RESNET_MIRROR'] as const;
+    const saved = names.map((name) => process.env[name]);
+    try {
+      delete process.env.TFJS_RESNET_CACHE;
+      delete process.env.XDG_CACHE_HOME;
+      process.env.HOME = path.join(root, 'home');
+      expect((await cacheInfo()).dir).toBe(path.join(root, 'home/.cache/tfjs-resnet'));
+      process.env.XDG_CACHE_HOME = path.join(root, 'xdg');
+      expect((await cacheInfo()).dir).toBe(path.join(root, 'xdg/tfjs-resnet'));
+      process.env.XDG_CACHE_HOME = 'relative/xdg'; // the XDG spec: a relative path is invalid and ignored
+      expect((await cacheInfo()).dir).toBe(path.join(root, 'home/.cache/tfjs-resnet'));
+      process.env.TFJS_RESNET_CACHE = path.join(root, 'explicit');
+      expect((await cacheInfo()).dir).toBe(path.join(root, 'explicit'));
+      const cacheDir = freshCache();
+      expect((await cacheInfo({ cacheDir })).dir).toBe(cacheDir);
+      // offline: false and mirror override TFJS_RESNET_OFFLINE and TFJS_RESNET_MIRROR (a dead address here).
+      process.env.TFJS_RESNET_OFFLINE = '1';
+      process.env.TFJS_RESNET_MIRROR = 'http://127.0.0.1:9/nothing';
+      const file = await downloadPretrained(CIFAR_TAG, { cacheDir, offline: false, mirror: server.base });
+      expect(file).toBe(path.join(cacheDir, CIFAR_TAG, 'resnet32-d509ac18.th'));
+    } finally {
+      names.forEach((name, i) => {
+        if (saved[i] === undefined) delete process.env[name];
+        else process.env[name] = saved[i];
+      });
+    }
+  });
+
   for (const [how, pattern] of [
     ['corrupt', /integrity check failed .*expected sha256 d509ac18/],
     ['truncate', /truncated body/],
@@ -266,6 +299,27 @@ describe('download, cache, offline', () => {
       expect(await filesUnder(cacheDir)).toEqual([`${CIFAR_TAG}/resnet32-d509ac18.th`]);
     });
   }
+
+  it('a short write to the disk is completed, not cached as a file missing bytes', async () => {
+    const cacheDir = freshCache();
+    const probe = await open(path.join(root, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { write: (buffer: Uint8Array, offset?: number, length?: number) => Promise<{ bytesWritten: number }> };
+    await probe.close();
+    const write = proto.write;
+    let shortened = 0;
+    const spy = vi.spyOn(proto, 'write').mockImplementation(function (this: unknown, buffer: Uint8Array, offset = 0, length = buffer.byteLength - offset) {
+      // Every first write of a chunk takes one byte less than asked, as write(2) may.
+      const short = length > 1 && shortened++ < 1000;
+      return write.call(this, buffer, offset, short ? length - 1 : length);
+    });
+    try {
+      const file = await downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir });
+      expect(shortened).toBeGreaterThan(0);
+      expect(sha256(new Uint8Array(await readFile(file)))).toBe(sha256(cifarBytes));
+    } finally {
+      spy.mockRestore();
+    }
+  });
 
   it('a timeout or an abort is a FetchError and leaves nothing behind', async () => {
     const cacheDir = freshCache();
@@ -289,6 +343,83 @@ describe('download, cache, offline', () => {
     expect(a).toBe(b);
     expect(server.requests(cifarUrl)).toBe(before + 1);
   });
+
+  it('one of two concurrent loads aborting does not fail the other, which gets the shared download', async () => {
+    const cacheDir = freshCache();
+    const before = server.requests(cifarUrl);
+    server.misbehave(cifarUrl, 'hold');
+    const controller = new AbortController();
+    let received = 0;
+    const progress: number[] = [];
+    const aborting = downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir, signal: controller.signal, onProgress: (p) => (received = p.loaded) });
+    const staying = downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir, onProgress: (p) => progress.push(p.loaded) });
+    await vi.waitFor(() => expect(received).toBeGreaterThan(0)); // the first half has arrived
+    controller.abort();
+    const error = await aborting.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FetchError);
+    expect((error as Error).message).toMatch(/aborted/);
+    server.release(cifarUrl);
+    const file = await staying;
+    expect(sha256(new Uint8Array(await readFile(file)))).toBe(sha256(cifarBytes));
+    expect(progress.at(-1)).toBe(cifarBytes.byteLength);
+    expect(server.requests(cifarUrl)).toBe(before + 1);
+    expect(await filesUnder(cacheDir)).toEqual([`${CIFAR_TAG}/resnet32-d509ac18.th`]);
+  }, 20_000);
+
+  it('a load whose onProgress throws fails with that error alone; the loads sharing its download go on', async () => {
+    const cacheDir = freshCache();
+    const before = server.requests(cifarUrl);
+    const [thrower, other] = await Promise.allSettled([
+      downloadPretrained(CIFAR_TAG, {
+        mirror: server.base,
+        cacheDir,
+        onProgress: () => {
+          throw new Error('progress display closed');
+        },
+      }),
+      downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir }),
+    ]);
+    expect(thrower.status === 'rejected' && String(thrower.reason)).toBe('Error: progress display closed');
+    expect(other).toEqual({ status: 'fulfilled', value: path.join(cacheDir, CIFAR_TAG, 'resnet32-d509ac18.th') });
+    expect(server.requests(cifarUrl)).toBe(before + 1);
+    // Alone, it fails the same way and leaves nothing behind.
+    const alone = freshCache();
+    const error = await downloadPretrained(CIFAR_TAG, {
+      mirror: server.base,
+      cacheDir: alone,
+      onProgress: () => {
+        throw new Error('progress display closed');
+      },
+    }).catch((e: unknown) => e);
+    expect(String(error)).toBe('Error: progress display closed');
+    expect(await filesUnder(alone)).toEqual([]);
+  });
+
+  it('an offline load and an online one of the same tag at once: each gets its own answer', async () => {
+    const cacheDir = freshCache();
+    const [offline, online] = await Promise.allSettled([
+      downloadPretrained(CIFAR_TAG, { offline: true, cacheDir }),
+      downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir }),
+    ]);
+    expect(offline.status === 'rejected' && offline.reason instanceof FetchError && /offline/.test(String(offline.reason))).toBe(true);
+    expect(online).toEqual({ status: 'fulfilled', value: path.join(cacheDir, CIFAR_TAG, 'resnet32-d509ac18.th') });
+  });
+
+  it('a load that starts after every earlier one aborted downloads afresh', async () => {
+    const cacheDir = freshCache();
+    const before = server.requests(cifarUrl);
+    server.misbehave(cifarUrl, 'hold');
+    const controller = new AbortController();
+    const aborting = downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir, signal: controller.signal });
+    await vi.waitFor(() => expect(server.requests(cifarUrl)).toBe(before + 1));
+    controller.abort();
+    await expect(aborting).rejects.toThrow(/aborted/);
+    expect(await filesUnder(cacheDir)).toEqual([]);
+    const file = await downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir });
+    expect(sha256(new Uint8Array(await readFile(file)))).toBe(sha256(cifarBytes));
+    expect(server.requests(cifarUrl)).toBe(before + 2);
+    server.release(cifarUrl);
+  }, 20_000);
 
   it('two processes downloading one tag into one cache both succeed and leave one verified file', async () => {
     const cacheDir = freshCache();
@@ -318,6 +449,20 @@ describe('download, cache, offline', () => {
     expect((error as Error).message).toMatch(/removed from the cache/);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(await filesUnder(cacheDir)).toEqual([]);
+  });
+
+  it('a verified file stays cached when it fails to load because of the model options', async () => {
+    const cacheDir = freshCache();
+    const file = await downloadPretrained(CIFAR_TAG, { mirror: server.base, cacheDir });
+    const tensors = tf.memory().numTensors;
+    const error = await createModel(CIFAR_TAG, { pretrained: true, style: 'keras', offline: true, cacheDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WeightsError);
+    expect((error as Error).message).not.toMatch(/removed from the cache/);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(await filesUnder(cacheDir)).toEqual([path.relative(cacheDir, file)]);
+    const model = await createModel(CIFAR_TAG, { pretrained: true, offline: true, cacheDir });
+    expect(pretrainedInfo(model)?.downloaded).toBe(false);
+    model.dispose();
   });
 
   it('invalid model options fail before any request; a failed load leaks no tensors', async () => {

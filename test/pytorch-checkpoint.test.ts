@@ -190,11 +190,8 @@ describe('hostile, whole-module and truncated files', () => {
         } catch (e) {
           error = e;
         }
-        // A legacy file cut inside the padding after its last storage still holds every byte it declares.
-        if (error === undefined) {
-          expect(file, `${file} cut at ${n} of ${bytes.length} read without error`).toBe('mixed-dtypes-legacy.pth');
-          continue;
-        }
+        // Neither format has trailing bytes it does not need: every cut must be refused.
+        expect(error, `${file} cut at ${n} of ${bytes.length} read without error`).toBeDefined();
         // The first bytes do not yet show the format: those prefixes are reported as what they are not.
         const sniffable = file.includes('zip') ? 4 : 2; // "PK\x03\x04"; PROTO and its version
         expect(error, `${file} cut at ${n}`).toBeInstanceOf(n < sniffable ? SafetensorsError : PyTorchFileError);
@@ -302,6 +299,47 @@ describe('formats: archive names, byte order, ZIP64, refusals', () => {
       /neither a PyTorch checkpoint .* nor a valid safetensors file: header length/,
     );
     expect(() => readPyTorchCheckpoint(new Uint8Array(0))).toThrow(SafetensorsError);
+  });
+
+  it('many keys naming one storage: refused before reading, however small the file', () => {
+    // A legacy file written by hand: one 1,000-element float32 storage, its tensor memoized
+    // (LONG_BINPUT 0) and named again by `copies` more keys (LONG_BINGET 0): each key would be
+    // read into its own 4,000-byte array.
+    const file = (copies: number): Uint8Array => {
+      const out: number[] = [];
+      const raw = (t: string): void => void out.push(...Array.from(t, (c) => c.charCodeAt(0)));
+      const u32 = (n: number): void => void out.push(n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24);
+      const str = (t: string): void => {
+        raw('X');
+        u32(t.length);
+        raw(t);
+      };
+      raw('\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19\x2e\x80\x02M\xe9\x03.\x80\x02}.');
+      raw('\x80\x02}(');
+      str('weight');
+      raw('ctorch._utils\n_rebuild_tensor_v2\n((');
+      str('storage');
+      raw('ctorch\nFloatStorage\n');
+      str('0');
+      str('cpu');
+      raw('M\xe8\x03NtQK\x00(M\xe8\x03t(K\x01t\x89ccollections\nOrderedDict\n)RtRr\x00\x00\x00\x00');
+      for (let i = 0; i < copies; i++) {
+        str(`copy${i}`);
+        raw('j\x00\x00\x00\x00');
+      }
+      raw('u.\x80\x02](');
+      str('0');
+      raw('e.\xe8\x03\x00\x00\x00\x00\x00\x00');
+      return Uint8Array.from([...out, ...new Uint8Array(4000)]);
+    };
+    // Tied weights (two keys, one storage) read as two tensors.
+    const tied = readPyTorchCheckpoint(file(1));
+    expect(Object.keys(tied.tensors)).toEqual(['weight', 'copy0']);
+    expect(tied.tensors.copy0.data).toEqual(new Float32Array(1000));
+    // 100 copies: 404,000 bytes of arrays from a 5,700-byte file.
+    expect(file(100).length).toBeLessThan(6000);
+    expect(() => readPyTorchCheckpoint(file(100))).toThrow(PyTorchFileError);
+    expect(() => readPyTorchCheckpoint(file(100))).toThrow(/101 tensors span 404000 bytes, more than 8× the \d+-byte file/);
   });
 
   it('declared sizes beyond the file and views beyond their storage are refused before any allocation', () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WeightsError, SafetensorsError, FetchError } from '../src/errors.js';
+import { ConfigError, WeightsError, SafetensorsError, FetchError } from '../src/errors.js';
 import { resnet } from '../src/models/resnet.js';
 import { exportPyTorchWeights } from '../src/weights/export-pytorch.js';
 import { loadPyTorchWeights } from '../src/weights/load-pytorch.js';
@@ -33,6 +33,19 @@ describe('loadPyTorchWeights', () => {
     const list = pytorchStateDictSpec(small({ init: 'zeros' })).map((e): [string, number[], string] => [e.key, e.shape, e.dtype]);
     expect(list.map(([key]) => key)).toEqual(torchvisionStateDict('resnet18').map(([key]) => key));
     bytes = writeSafetensors(hashStateDictTensors('dev', list));
+  });
+
+  it('skipKeys leaves those weights as they are and reports the entries ignored; a non-array is a ConfigError', async () => {
+    const model = small({ init: 'zeros' });
+    const report = await loadPyTorchWeights(model, bytes, { skipKeys: ['fc.weight', 'fc.bias'] });
+    expect(report.ignored).toEqual(expect.arrayContaining(['fc.weight', 'fc.bias']));
+    expect(report.loaded).not.toContain('fc.weight');
+    const fc = model.getLayer('fc').getWeights();
+    expect(fc.every((w) => w.abs().max().dataSync()[0] === 0)).toBe(true);
+    fc.forEach((w) => w.dispose());
+    for (const bad of ['fc.weight', [1], null]) {
+      await expect(loadPyTorchWeights(small({ init: 'zeros' }), bytes, { skipKeys: bad as never })).rejects.toThrow(ConfigError);
+    }
   });
 
   it('loads bytes, ArrayBuffers and paths identically, without leaking tensors', async () => {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, ShapeError, createModel, cifarResnet, resnet18 } from '../src/index.js';
 import { createOnnxSession, exportOnnx } from '../src/onnx/index.js';
+import { sessionOptions, u8s8CanSaturate } from '../src/onnx/run.js';
 import { fixturePath } from './helpers/golden-numerics.js';
 import { CALIBRATION_INDICES, CIFAR_NETS, EVALUATION_INDICES, cifarImages, cifarLabels, percentEqual, torchTop1 } from './helpers/cifar-realworld.js';
 
@@ -71,8 +72,9 @@ describe('int8 ONNX on 1,900 real CIFAR-10 images (calibrated on 100 others)', (
 describe('the int8 graph', () => {
   test('per-channel int8 weights (±127, or ±64 with reduceRange), int32 biases, uint8 activations; every conv quantized', async () => {
     const model = cifarResnet(20, { classifierActivation: 'linear' });
+    const images = calibration.slice(0, 8);
     for (const reduceRange of [false, true]) {
-      const bytes = await exportOnnx(model, { quantize: 'int8', calibration: calibration.slice(0, 8), reduceRange, method: 'minmax' });
+      const bytes = await exportOnnx(model, { quantize: 'int8', calibration: images, reduceRange, method: 'minmax' });
       const graph = decode(bytes);
       const byName = new Map(graph.initializer.map((i) => [i.name, i]));
       const convs = graph.node.filter((n) => n.opType === 'Conv');
@@ -93,14 +95,16 @@ describe('the int8 graph', () => {
         expect(consumer.opType).toBe('QuantizeLinear');
       }
     }
+    images.dispose();
     model.dispose();
   });
 
   test('floatStem, floatAdds and floatClassifier keep those nodes in float; activations: int8', async () => {
     const model = cifarResnet(20, { classifierActivation: 'linear' });
+    const images = calibration.slice(0, 4);
     const bytes = await exportOnnx(model, {
       quantize: 'int8',
-      calibration: calibration.slice(0, 4),
+      calibration: images,
       floatStem: true,
       floatAdds: true,
       floatClassifier: true,
@@ -124,7 +128,118 @@ describe('the int8 graph', () => {
     await session.release();
     expect(y.shape).toEqual([2, 10]);
     expect(Array.from(await y.data()).every(Number.isFinite)).toBe(true);
-    tf.dispose([x, y]);
+    tf.dispose([x, y, images]);
+    model.dispose();
+  });
+});
+
+/** Float32 values of an initializer (raw bytes). */
+function floats(t: OnnxTypes.TensorProto): Float32Array {
+  const b = new Uint8Array(t.rawData); // a copy: decoded bytes may sit at any offset
+  return new Float32Array(b.buffer, 0, b.byteLength / 4);
+}
+
+/** Int values of an int8/uint8/int32 initializer (raw bytes). */
+function ints(t: OnnxTypes.TensorProto): number[] {
+  const b = new Uint8Array(t.rawData);
+  if (t.dataType === 3) return Array.from(new Int8Array(b.buffer));
+  if (t.dataType === 2) return Array.from(b);
+  return Array.from(new Int32Array(b.buffer));
+}
+
+describe('the quantization arithmetic', () => {
+  test('weights: scale = max|w|/127 per output channel, zero point 0, q = round(w/scale); bias int32 at scale s_x·s_w', async () => {
+    const model = cifarResnet(20, { classifierActivation: 'linear' });
+    const images = calibration.slice(0, 8);
+    const fp32Graph = decode(exportOnnx(model));
+    const fp32 = new Map(fp32Graph.initializer.map((i) => [i.name, i]));
+    const reluOutputs = new Set(fp32Graph.node.filter((n) => n.opType === 'Relu').map((n) => n.output[0]));
+    const graph = decode(await exportOnnx(model, { quantize: 'int8', calibration: images, method: 'minmax' }));
+    const init = new Map(graph.initializer.map((i) => [i.name, i]));
+    const producer = (name: string) => graph.node.find((n) => n.output.includes(name))!;
+    const ops = graph.node.filter((n) => n.opType === 'Conv' || n.opType === 'Gemm');
+    expect(ops.length).toBe(20);
+    for (const op of ops) {
+      const [xq, wq, bq] = op.input.map(producer);
+      const [qName, sName, zName] = wq.input;
+      const w = floats(fp32.get(qName.replace(/\/int8$/, ''))!);
+      const q = ints(init.get(qName)!);
+      const scales = floats(init.get(sName)!);
+      const axis = op.opType === 'Conv' ? 0 : 1;
+      const channels = scales.length;
+      const channelOf = (i: number) => (axis === 0 ? Math.floor(i / (w.length / channels)) : i % channels);
+      expect(ints(init.get(zName)!)).toEqual(new Array(channels).fill(0));
+      const maxAbs = new Float64Array(channels);
+      w.forEach((v, i) => (maxAbs[channelOf(i)] = Math.max(maxAbs[channelOf(i)], Math.abs(v))));
+      expect(Array.from(scales)).toEqual(Array.from(maxAbs, (m) => Math.fround(m / 127)));
+      expect(q).toEqual(Array.from(w, (v, i) => Math.round(v / scales[channelOf(i)]) || 0));
+      const xScale = floats(init.get(xq.input[1])!)[0];
+      const biasScales = floats(init.get(bq.input[1])!);
+      biasScales.forEach((s, c) => expect(Math.abs(s - xScale * scales[c])).toBeLessThanOrEqual(1e-6 * s));
+      expect(ints(init.get(bq.input[2])!)).toEqual(new Array(channels).fill(0));
+      const bias = floats(fp32.get(bq.input[0].replace(/\/int32$/, ''))!);
+      expect(ints(init.get(bq.input[0])!)).toEqual(Array.from(bias, (b, c) => Math.round(b / biasScales[c]) || 0));
+    }
+    // Activations: uint8 with zero exactly representable; a ReLU's output (the ReLU folded into the Q) at zero point 0.
+    expect(graph.node.filter((n) => n.opType === 'QuantizeLinear' && reluOutputs.has(n.input[0])).length).toBe(19);
+    for (const qn of graph.node.filter((n) => n.opType === 'QuantizeLinear')) {
+      const [scale] = floats(init.get(qn.input[1])!);
+      const [zero] = ints(init.get(qn.input[2])!);
+      expect(init.get(qn.input[2])!.dataType).toBe(2);
+      expect(scale).toBeGreaterThan(0);
+      expect(zero).toBeGreaterThanOrEqual(0);
+      expect(zero).toBeLessThanOrEqual(255);
+      if (reluOutputs.has(qn.input[0])) expect(zero).toBe(0);
+    }
+    images.dispose();
+    model.dispose();
+  });
+
+  /** The scale and zero point of the quantized graph input of a dense model calibrated on `x`. */
+  async function inputParams(x: tf.Tensor2D, options: Record<string, unknown>): Promise<{ scale: number; zero: number }> {
+    const input = tf.input({ shape: [x.shape[1]] });
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(input) as tf.SymbolicTensor });
+    const graph = decode(await exportOnnx(model, { quantize: 'int8', calibration: x, ...options }));
+    model.dispose();
+    const init = new Map(graph.initializer.map((i) => [i.name, i]));
+    const qn = graph.node.find((n) => n.opType === 'QuantizeLinear' && n.input[0] === model.inputs[0].name)!;
+    return { scale: floats(init.get(qn.input[1])!)[0], zero: ints(init.get(qn.input[2])!)[0] };
+  }
+
+  test('activation ranges: min-max exact (zero included), the percentile at each end, mse keeping a lone outlier', async () => {
+    // 4,096 values spread over [-1, 3], one outlier at 50.
+    const values = Float32Array.from({ length: 4096 }, (_, i) => -1 + (4 * ((i * 2654435761) % 4096)) / 4096);
+    values[1234] = 50;
+    const x = tf.tensor2d(values, [256, 16]);
+    const lo = values.reduce((a, b) => Math.min(a, b));
+    const minmax = await inputParams(x, { method: 'minmax' });
+    expect(minmax.scale).toBe(Math.fround((50 - lo) / 255));
+    expect(minmax.zero).toBe(Math.round(-lo / ((50 - lo) / 255)));
+    // 99th percentile at each end: [-0.96, 2.96] within a histogram bin (54/4096).
+    const p99 = await inputParams(x, { method: 'percentile', percentile: 99 });
+    const bin = (50 - lo) / 4096;
+    const [pMin, pMax] = [-p99.zero * p99.scale, (255 - p99.zero) * p99.scale];
+    expect(Math.abs(pMin - -0.96)).toBeLessThanOrEqual(bin + p99.scale);
+    expect(Math.abs(pMax - 2.96)).toBeLessThanOrEqual(bin + p99.scale);
+    // mse: clipping the lone outlier costs more squared error (≥ 45² at the smallest range) than the
+    // finer steps save over 4,096 values (< 14): the least-error range keeps (nearly) all of it.
+    const mse = await inputParams(x, { method: 'mse' });
+    expect((255 - mse.zero) * mse.scale).toBeGreaterThan(45);
+    x.dispose();
+  });
+});
+
+describe('a fixed export batch', () => {
+  test('batch: 1 calibrates on any number of images (3, in batches of 2) and keeps the input [1, 32, 32, 3]', async () => {
+    const model = cifarResnet(20, { classifierActivation: 'linear' });
+    const images = calibration.slice(0, 3);
+    const bytes = await exportOnnx(model, { quantize: 'int8', calibration: images, calibrationBatch: 2, batch: 1 });
+    const input = onnx.ModelProto.decode(bytes).graph!.input![0];
+    expect(input.type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue))).toEqual([1, 32, 32, 3]);
+    const x = images.slice(0, 1);
+    const y = await runOnnxBytes(bytes, x);
+    expect(y.shape).toEqual([1, 10]);
+    tf.dispose([images, x, y]);
     model.dispose();
   });
 });
@@ -162,6 +277,15 @@ describe('bad calibration input', () => {
     x.dispose();
   });
 
+  test('a non-image input: the wrong axis named by number, not as height', async () => {
+    const input = tf.input({ shape: [16] });
+    const dense = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(input) as tf.SymbolicTensor });
+    const x = tf.zeros([4, 8]);
+    await expect(exportOnnx(dense, { quantize: 'int8', calibration: x })).rejects.toThrow(/calibration axis 1 is 8 but the model input \[\?, 16\] needs 16/);
+    x.dispose();
+    dense.dispose();
+  });
+
   test('not a tensor, a disposed tensor, bad options', async () => {
     await expect(int8(undefined)).rejects.toThrow(ConfigError);
     await expect(int8([[1, 2]])).rejects.toThrow(/calibration must be a tf.Tensor/);
@@ -197,6 +321,28 @@ describe('onnxruntime runs every convolution, addition and the classifier in int
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("onnxruntime's x64 precision mode (session.x64quantprecision)", () => {
+  const avx2 = 'flags\t\t: fpu sse4_1 avx avx2 fma avx512f avx512bw\n';
+  test.each([
+    ['x64 without VNNI (AVX2, AVX-512F)', 'x64', avx2, true],
+    ['x64 with AVX-512 VNNI', 'x64', avx2.replace('avx512bw', 'avx512bw avx512_vnni'), false],
+    ['x64 with AVX-VNNI', 'x64', avx2.replace('fma', 'fma avx_vnni'), false],
+    ['x64, flags unknown (macOS, Windows)', 'x64', undefined, true],
+    ['x64, a flag that only contains the name', 'x64', avx2.replace('fma', 'fma xavx512_vnnix'), true],
+    ['arm64 (no 16-bit sums), flags unknown', 'arm64', undefined, false],
+    ['arm64 with flags', 'arm64', 'Features\t: fp asimd asimddp\n', false],
+  ] as const)('%s: saturates %s', (_, arch, flags, expected) => {
+    expect(u8s8CanSaturate(arch, flags)).toBe(expected);
+  });
+
+  test('sessions on this machine set the mode exactly when its CPU saturates', async () => {
+    const flags = process.platform === 'linux' ? readFileSync('/proc/cpuinfo', 'utf8') : undefined;
+    const options = await sessionOptions({}, 'test');
+    expect(options.extra !== undefined).toBe(u8s8CanSaturate(process.arch, flags));
+    if (options.extra !== undefined) expect(options.extra).toEqual({ session: { x64quantprecision: '1' } });
   });
 });
 

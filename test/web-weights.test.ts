@@ -116,6 +116,44 @@ describe('withWeightsDtype', () => {
     model.dispose();
   });
 
+  test('float16: a weight beyond half precision (|v| ≥ 65520) stays float32 instead of becoming Infinity', async () => {
+    const input = tf.input({ shape: [3] });
+    const output = tf.layers.dense({ units: 2, name: 'wide' }).apply(input) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: output });
+    const values = [tf.tensor2d([1e5, -70000, 0.5, 65519, 2, 3], [3, 2]), tf.tensor1d([0.25, -1])];
+    model.layers[1].setWeights(values);
+    tf.dispose(values);
+    const out = path.join(dir, 'f16-range');
+    await model.save(withWeightsDtype(nodeFileSystem(out), 'float16'));
+    const manifest = JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8')) as Manifest;
+    expect(manifest.weightsManifest[0].weights.map((w) => w.quantization?.dtype ?? w.dtype)).toEqual(['float32', 'float16']);
+    const again = await tf.loadLayersModel(nodeFileSystem(path.join(out, 'model.json')));
+    const [kernel, bias] = again.getWeights();
+    expect(Array.from(kernel.dataSync())).toEqual([1e5, -70000, 0.5, 65519, 2, 3]);
+    expect(Array.from(bias.dataSync())).toEqual([0.25, -1]);
+    model.dispose();
+    again.dispose();
+  });
+
+  test('weight specs that overrun the weight data: a ConfigError naming the weight (was a RangeError)', async () => {
+    const saved: tf.io.ModelArtifacts[] = [];
+    const handler = withWeightsDtype(
+      { save: async (a) => (saved.push(a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }) },
+      'float16',
+    );
+    const artifacts = {
+      modelTopology: {},
+      weightSpecs: [
+        { name: 'a', shape: [2], dtype: 'float32' as const },
+        { name: 'b', shape: [3, 2], dtype: 'float32' as const },
+      ],
+      weightData: new ArrayBuffer(16),
+    };
+    await expect(handler.save!(artifacts)).rejects.toThrow(ConfigError);
+    await expect(handler.save!(artifacts)).rejects.toThrow(/weight "b" \[3, 2\] ends at byte 32, the weight data has 16/);
+    expect(saved).toEqual([]);
+  });
+
   test('bad dtype: a ConfigError naming the valid ones (also from the CLI)', async () => {
     expect(() => withWeightsDtype(nodeFileSystem(dir), 'int4' as never)).toThrow(ConfigError);
     expect(() => withWeightsDtype(nodeFileSystem(dir), 'int4' as never)).toThrow(/unknown dtype "int4"; valid values are "float32", "float16", "uint8"/);

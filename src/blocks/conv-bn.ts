@@ -100,9 +100,11 @@ export interface UnitContext {
 
 /**
  * A convolution with the style's padding rule. In torchvision style the
- * padding is PyTorch's symmetric `dilation·(k−1)/2`: `'same'` where tfjs pads
- * symmetrically (stride 1, odd kernel), an explicit `ZeroPadding2D` before a
- * `'valid'` conv otherwise. In Keras style it is Keras's `'same'`. With
+ * padding is PyTorch's symmetric `dilation·(k−1)/2`: `'same'` at stride 1
+ * (symmetric for the odd kernels PyTorch pads this way; an even kernel gets
+ * tfjs's and PyTorch's `padding='same'`, one more row and column after), an
+ * explicit `ZeroPadding2D` of `floor(dilation·(k−1)/2)` before a `'valid'`
+ * conv at a stride above 1. In Keras style it is Keras's `'same'`. With
  * `padding: 'explicit'` the `ZeroPadding2D` is always used. A `groups`
  * above 1 gives a {@link GroupedConv2D}. Kernel initialisation follows the
  * style and `ctx.init`.

@@ -80,7 +80,11 @@ export async function fetchToFile(url: string, dest: string, args: FetchToFileAr
         },
         async push(chunk) {
           hash.update(chunk);
-          await handle.write(chunk);
+          // A write may take fewer bytes than given (e.g. as the disk fills up): write the rest.
+          for (let offset = 0; offset < chunk.byteLength;) {
+            const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
+            offset += bytesWritten;
+          }
           written += chunk.byteLength;
         },
       },

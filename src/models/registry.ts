@@ -16,6 +16,7 @@ import { loadKerasWeights, type KerasWeightsSource } from '../weights/load-keras
 import type { LoadWeightsOptions } from '../weights/load-options.js';
 import { createPretrainedModel, wantsPretrained } from '../pretrained/load.js';
 import type { PretrainedOptions } from '../pretrained/options.js';
+import type { PretrainedTag } from '../pretrained/catalog-data.js';
 
 /**
  * A model name for {@link createModel} and {@link getModel}: one of the
@@ -260,7 +261,7 @@ export interface CreatePretrainedOptions extends CreateModelOptions, PretrainedO
  * const cifar = await createModel('resnet32.akamaster_cifar10', { pretrained: true });
  * ```
  */
-export function createModel(name: ModelName, options: CreatePretrainedOptions): Promise<tf.LayersModel>;
+export function createModel(name: ModelName | PretrainedTag, options: CreatePretrainedOptions): Promise<tf.LayersModel>;
 export function createModel(name: ModelName, options: CreateModelWithWeightsOptions): Promise<tf.LayersModel>;
 export function createModel(name: ModelName, options?: CreateModelOptions): tf.LayersModel;
 export function createModel(

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { checkInteger, checkOneOf, describe } from '../validate.js';
 import { deepStemWidths, STEM_TYPES, type StemType } from './stem.js';
+import { placeStride } from '../stages/stage.js';
 
 /** The per-stage and stem fields every network configuration shares. @internal */
 export interface StagePlanConfig {
@@ -119,8 +120,9 @@ export interface StageStep {
  * drop-path rate. The output-stride rule is timm's (`make_blocks`): starting
  * from the stem's stride, a stage whose stride would take the network past
  * the stride reached so far once that has reached `outputStride` dilates
- * instead (`dilation *= stride`, stride 1). So a net never exceeds
- * `outputStride`: a five-stage net at output stride 32 dilates its fifth
+ * instead (`dilation *= stride`, stride 1). So a net of stride-2 stages
+ * never exceeds `outputStride` (a custom stride of 4 can jump past it, as in
+ * timm): a five-stage net at output stride 32 dilates its fifth
  * stage, as timm's would. Within a stage, the strided block keeps the
  * previous dilation on its first 3×3 (`first_dilation`), the blocks before
  * it (Keras's ResNetV2 strides the last one) keep the previous dilation,
@@ -141,13 +143,8 @@ export function planStages(args: PlanStagesArgs): StageStep[] {
     } else {
       netStride *= stride;
     }
-    const strided = args.stridedBlock === 'last' ? count - 1 : 0;
-    const blocks = Array.from({ length: count }, (_, j) => ({
-      stride: j === strided ? stride : 1,
-      firstDilation: j <= strided ? dilationBefore : dilation,
-      dilation: j < strided ? dilationBefore : dilation,
-      dropPathRate: rates[i][j],
-    }));
+    const placed = placeStride(count, { stride, dilationBefore, dilation, stridedBlock: args.stridedBlock });
+    const blocks = placed.map((block, j) => ({ ...block, dropPathRate: rates[i][j] }));
     return { stride, dilationBefore, dilation, reduction: netStride, blocks };
   });
 }

@@ -41,8 +41,10 @@ export async function calibrationRanges(
   options: RangeOptions,
 ): Promise<Map<string, ValueRange>> {
   const graph = proto.graph!;
-  const outputs = [...(graph.output ?? []), ...names.map((name) => ({ name, type: { tensorType: { elemType: ELEMENT_TYPES.float32 } } }))];
-  const bytes = onnx.ModelProto.encode({ ...proto, graph: { ...graph, output: outputs } }).finish();
+  // A symbolic batch: the calibration batches need not match a fixed export batch (exportOnnx's `batch`).
+  const input = (graph.input ?? []).map(anyBatch);
+  const outputs = [...(graph.output ?? []).map(anyBatch), ...names.map((name) => ({ name, type: { tensorType: { elemType: ELEMENT_TYPES.float32 } } }))];
+  const bytes = onnx.ModelProto.encode({ ...proto, graph: { ...graph, input, output: outputs } }).finish();
   const ort = await loadOrt();
   const session = await ort.InferenceSession.create(bytes, await sessionOptions({ threads: options.threads }, 'exportOnnx'));
   const inputName = session.inputNames[0];
@@ -93,6 +95,14 @@ export async function calibrationRanges(
   } finally {
     await session.release();
   }
+}
+
+/** A graph input or output whose first (batch) dimension is symbolic. */
+function anyBatch(v: OnnxTypes.IValueInfoProto): OnnxTypes.IValueInfoProto {
+  const tensorType = v.type?.tensorType;
+  const dim = tensorType?.shape?.dim;
+  if (!tensorType || !dim || dim.length === 0) return v;
+  return { ...v, type: { ...v.type, tensorType: { ...tensorType, shape: { dim: [{ dimParam: 'calibration_batch' }, ...dim.slice(1)] } } } };
 }
 
 /** The range between the given percentile at each end of a histogram over `min`–`max`. */

@@ -177,7 +177,8 @@ export function quantizeSettings(model: tf.LayersModel, options: OnnxQuantizeOpt
       `${where}: calibration must have rank ${expected.length} like the model input ${formatShape(expected)}, got rank ${t.rank} (shape ${formatShape(t.shape)})`,
     );
   }
-  const names = ['batch', 'height', 'width', 'channels'];
+  // Axis names of image inputs (NHWC); other inputs (e.g. [n, features]) by number.
+  const names = expected.length === 4 ? ['batch', 'height', 'width', 'channels'] : [];
   for (let i = 1; i < expected.length; i++) {
     if (expected[i] !== null && expected[i] !== t.shape[i]) {
       throw new ShapeError(

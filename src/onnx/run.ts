@@ -57,25 +57,32 @@ export function loadOrt(): Promise<Ort> {
   return ort;
 }
 
-let vnni: Promise<boolean> | undefined;
-
 /**
- * Whether int8 products cannot saturate here: not an x86-64 CPU, or one
- * with VNNI (`avx512_vnni` / `avx_vnni` in Linux's /proc/cpuinfo). Unknown
- * x86-64 CPUs (other systems) count as without.
+ * Whether onnxruntime's u8×s8 int8 kernels can saturate on a CPU: only on
+ * x86-64 without VNNI (the AVX2 / AVX-512F kernels sum product pairs in 16
+ * bits). `cpuFlags` is Linux's /proc/cpuinfo (`avx512_vnni` / `avx_vnni`);
+ * undefined (other systems, unreadable) counts as without VNNI. Never on ARM
+ * and other architectures, whose kernels accumulate in 32 bits.
+ * @internal
  */
-function saturationFree(): Promise<boolean> {
-  vnni ??= (async () => {
-    if (process.arch !== 'x64') return true;
-    if (process.platform !== 'linux') return false;
+export function u8s8CanSaturate(arch: string, cpuFlags: string | undefined): boolean {
+  return arch === 'x64' && !(cpuFlags !== undefined && /\b(avx512_vnni|avx_vnni)\b/.test(cpuFlags));
+}
+
+let saturates: Promise<boolean> | undefined;
+
+/** {@link u8s8CanSaturate} on this machine (cached). */
+function saturatesHere(): Promise<boolean> {
+  saturates ??= (async () => {
+    if (process.arch !== 'x64' || process.platform !== 'linux') return u8s8CanSaturate(process.arch, undefined);
     try {
       const fs = await hiddenImport<typeof import('node:fs/promises')>('node:fs/promises');
-      return /\b(avx512_vnni|avx_vnni)\b/.test(await fs.readFile('/proc/cpuinfo', 'utf8'));
+      return u8s8CanSaturate(process.arch, await fs.readFile('/proc/cpuinfo', 'utf8'));
     } catch {
-      return false;
+      return u8s8CanSaturate(process.arch, undefined);
     }
   })();
-  return vnni;
+  return saturates;
 }
 
 /**
@@ -92,7 +99,7 @@ export async function sessionOptions(options: OnnxRunOptions, where: string): Pr
   return {
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
-    ...((await saturationFree()) ? {} : { extra: { session: { x64quantprecision: '1' } } }),
+    ...((await saturatesHere()) ? { extra: { session: { x64quantprecision: '1' } } } : {}),
     ...(threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 }),
   };
 }

@@ -9,10 +9,11 @@ import { describeError, withCause } from '../io/error-detail.js';
 import { fetchBytes } from '../io/fetch-bytes.js';
 import { fetchToFile } from '../io/fetch-to-file.js';
 import { checkSha256, sha256Hex } from '../io/sha256.js';
+import { createDeadline } from '../io/deadline.js';
 import { hiddenImport } from '../runtime/hidden-import.js';
 import { findPretrained, listPretrained } from './catalog.js';
 import type { PretrainedWeights, WeightsFile } from './entry.js';
-import { mirrorUrl, resolvePretrainedOptions, type PretrainedOptions, type ResolvedPretrainedOptions } from './options.js';
+import { mirrorUrl, resolvePretrainedOptions, type DownloadProgress, type PretrainedOptions, type ResolvedPretrainedOptions } from './options.js';
 
 /** The Cache API cache that holds weights in browsers. */
 const BROWSER_CACHE = 'tfjs-resnet';
@@ -73,8 +74,23 @@ async function isCached(m: NodeModules, p: string, file: WeightsFile): Promise<b
   }
 }
 
+/**
+ * A download shared by the concurrent loads of one file in this process. It
+ * runs under its own abort controller: each load waits for it under its own
+ * signal, and only when every load waiting for it has aborted is it aborted.
+ */
+interface SharedFetch {
+  readonly promise: Promise<FetchedWeights>;
+  /** Aborts the download (when the last load waiting for it gives up). */
+  readonly controller: AbortController;
+  /** The loads waiting for it: their progress callbacks, and how each gives up (its callback threw). */
+  readonly waiters: Set<{ onProgress?: (progress: DownloadProgress) => void; giveUp: (error: unknown) => void }>;
+  /** The latest progress, for the messages of loads that give up. */
+  progress?: DownloadProgress;
+}
+
 /** Downloads in flight in this process, so concurrent loads of one file share one download. */
-const inFlight = new Map<string, Promise<FetchedWeights>>();
+const inFlight = new Map<string, SharedFetch>();
 
 /** The files `createModel` can load, primary first. */
 function loadableFiles(entry: PretrainedWeights, where: string): readonly WeightsFile[] {
@@ -91,19 +107,96 @@ function loadableFiles(entry: PretrainedWeights, where: string): readonly Weight
 
 /**
  * Finds the weights of `entry` in the cache or downloads them (primary file
- * first, then the fallbacks), verified, into the cache.
+ * first, then the fallbacks), verified, into the cache. Concurrent calls for
+ * one tag (same cache, mirror and offline mode) share one download, made with
+ * the first call's headers and `timeoutMs`; each call keeps its own `signal`
+ * and `onProgress`: one that aborts fails alone, and the download stops only
+ * when every call waiting for it has aborted.
  * @internal
  */
 export function fetchPretrained(entry: PretrainedWeights, o: ResolvedPretrainedOptions, where: string): Promise<FetchedWeights> {
   const files = loadableFiles(entry, where);
-  const key = `${o.cacheDir ?? BROWSER_CACHE}\u0000${entry.tag}`;
-  const pending = inFlight.get(key);
-  if (pending !== undefined) return pending;
-  const work = (o.cacheDir !== undefined ? fetchNode(entry, files, { ...o, cacheDir: o.cacheDir }, where) : fetchBrowser(entry, files, o, where)).finally(() =>
-    inFlight.delete(key),
-  );
-  inFlight.set(key, work);
-  return work;
+  // The caller's signal only: the timeout applies to each file's transfer, in the shared download.
+  const deadline = createDeadline(Infinity, o.signal);
+  if (deadline.signal.aborted) {
+    deadline.dispose();
+    return Promise.reject(deadline.error(`the weights "${entry.tag}"`, 0, undefined));
+  }
+  const key = [o.cacheDir ?? BROWSER_CACHE, entry.tag, o.mirror ?? '', o.offline].join('\u0000');
+  let shared = inFlight.get(key);
+  if (shared === undefined) {
+    const controller = new AbortController();
+    const waiters: SharedFetch['waiters'] = new Set();
+    const onProgress = (p: DownloadProgress): void => {
+      started.progress = p;
+      for (const w of waiters) {
+        try {
+          w.onProgress?.(p);
+        } catch (error) {
+          w.giveUp(error); // that load fails with its callback's error; the others go on
+        }
+      }
+    };
+    const options: ResolvedPretrainedOptions = { ...o, signal: controller.signal, onProgress };
+    const promise = (
+      o.cacheDir !== undefined ? fetchNode(entry, files, { ...options, cacheDir: o.cacheDir }, where) : fetchBrowser(entry, files, options, where)
+    ).finally(() => {
+      if (inFlight.get(key) === started) inFlight.delete(key);
+    });
+    const started: SharedFetch = { promise, controller, waiters };
+    inFlight.set(key, started);
+    shared = started;
+  }
+  return waitFor(shared, key, o.onProgress, deadline);
+}
+
+/** Waits for a shared download until it settles or the caller's signal aborts. */
+function waitFor(
+  shared: SharedFetch,
+  key: string,
+  onProgress: ((progress: DownloadProgress) => void) | undefined,
+  deadline: ReturnType<typeof createDeadline>,
+): Promise<FetchedWeights> {
+  return new Promise((resolve, reject) => {
+    const leave = (): void => {
+      shared.waiters.delete(waiter);
+      deadline.signal.removeEventListener('abort', onAbort);
+      deadline.dispose();
+    };
+    const giveUp = (error: unknown): void => {
+      if (!shared.waiters.has(waiter)) return;
+      leave();
+      if (shared.waiters.size > 0) {
+        reject(error); // the others still wait for the download
+        return;
+      }
+      // The last one waiting: stop the download, and answer once it has cleaned up (its temporary file).
+      if (inFlight.get(key) === shared) inFlight.delete(key);
+      shared.controller.abort(error);
+      const fail = (): void => reject(error);
+      shared.promise.then(fail, fail);
+    };
+    const onAbort = (): void => {
+      const p = shared.progress;
+      giveUp(deadline.error(p?.url ?? 'the weights', p?.loaded ?? 0, p?.total));
+    };
+    const waiter = { onProgress, giveUp };
+    shared.waiters.add(waiter);
+    deadline.signal.addEventListener('abort', onAbort, { once: true });
+    // (A load that gave up has its answer already.)
+    shared.promise.then(
+      (fetched) => {
+        if (!shared.waiters.has(waiter)) return;
+        leave();
+        resolve(fetched);
+      },
+      (error: unknown) => {
+        if (!shared.waiters.has(waiter)) return;
+        leave();
+        reject(error);
+      },
+    );
+  });
 }
 
 async function fetchNode(
@@ -174,16 +267,21 @@ async function fetchBrowser(entry: PretrainedWeights, files: readonly WeightsFil
 
 /**
  * Removes one fetched file from the cache (Node: the file; browsers: its
- * Cache API entry), e.g. when its contents turned out not to load.
+ * Cache API entry) when its contents turned out not to load — unless it was
+ * verified against a published digest: then it is the publisher's file, the
+ * failure lies elsewhere (e.g. the model options), and downloading it again
+ * would not help. Returns whether it was removed.
  * @internal
  */
-export async function discardCached(fetched: FetchedWeights): Promise<void> {
+export async function discardUnverified(fetched: FetchedWeights): Promise<boolean> {
+  if (expectedSha256(fetched.file) !== undefined) return false;
   if (typeof fetched.source === 'string') {
     const { fs } = await nodeModules();
     await fs.rm(fetched.source, { force: true });
   } else {
     await (await openBrowserCache())?.delete(fetched.file.url);
   }
+  return true;
 }
 
 /** Tries each file in turn; an abort stops at once, other failures move on to the next file. */

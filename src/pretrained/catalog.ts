@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { didYouMean } from '../models/nearest-names.js';
 import { checkOneOf, describe } from '../validate.js';
-import { PRETRAINED_TABLE } from './catalog-data.js';
+import { PRETRAINED_TABLE, type PretrainedTag } from './catalog-data.js';
 import { PRETRAINED_ORIGINS, type PretrainedOrigin, type PretrainedWeights } from './entry.js';
 
 /**
@@ -102,7 +102,7 @@ export function listPretrained(filter?: PretrainedFilter): PretrainedWeights[] {
  * getPretrained('resnet32.akamaster_cifar10').labels; // 'cifar-10'
  * ```
  */
-export function getPretrained(tag: string): PretrainedWeights {
+export function getPretrained(tag: PretrainedTag | (string & Record<never, never>)): PretrainedWeights {
   return findPretrained(tag, 'getPretrained');
 }
 
@@ -115,6 +115,14 @@ export function findPretrained(tag: unknown, where: string): PretrainedWeights {
   }
   const tags = [...entries.keys()];
   const models = [...new Set(PRETRAINED_TABLE.map((w) => w.model))];
+  if (typeof tag === 'string' && models.includes(tag)) {
+    // A model whose only published weights cannot be loaded (Keras HDF5): no default to give.
+    const listed = [...entries.values()].filter((w) => w.model === tag).map((w) => `"${w.tag}" (${w.files.map((f) => f.format).join(', ')})`);
+    throw new ConfigError(
+      `${where}: ${tag} has no loadable published weights, so no default: listed are ${listed.join(', ')}, not loadable yet; ` +
+        `createModel(tag, { pretrained: true }) with one of them says how to load them otherwise`,
+    );
+  }
   const hint = typeof tag === 'string' ? didYouMean(tag, tag.includes('.') ? tags : [...models, ...tags], 3) : '';
   throw new ConfigError(
     `${where}: no published weights named ${describe(tag)}; ${hint}listPretrained() lists the ${tags.length} tags ` +

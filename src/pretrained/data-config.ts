@@ -22,7 +22,9 @@ import { pretrainedInfo } from './info.js';
 export interface ResolveDataConfigOptions {
   /**
    * Use the publisher's test-time size and crop (timm's `test_input_size`,
-   * `test_crop_pct`) where it states one.
+   * `test_crop_pct`) where it states one. A model built by
+   * `createModel(tag, { pretrained: true })` has the weights' (train) input
+   * size: for the test size build it with `inputShape: [size, size, 3]`.
    * @defaultValue false
    */
   test?: boolean;

@@ -14,6 +14,7 @@
 export type { PretrainedOrigin, WeightsFormat, WeightsDigest, WeightsFile, LabelSet, PretrainedDataSpec, PretrainedWeights } from './entry.js';
 export { PRETRAINED_ORIGINS } from './entry.js';
 export { listPretrained, getPretrained, type PretrainedFilter } from './catalog.js';
+export type { PretrainedTag } from './catalog-data.js';
 export { mirrorUrl, DEFAULT_DOWNLOAD_TIMEOUT_MS, type PretrainedOptions, type DownloadProgress } from './options.js';
 export { downloadPretrained, cacheInfo, clearCache, type CacheInfo, type CacheEntry } from './cache.js';
 export { pretrainedInfo, type PretrainedInfo, type ClassifierState } from './info.js';

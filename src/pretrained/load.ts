@@ -10,7 +10,7 @@ import type { ResNetOptions } from '../models/options.js';
 import { checkBoolean, describe } from '../validate.js';
 import { loadPyTorchWeights } from '../weights/load-pytorch.js';
 import type { LoadWeightsOptions } from '../weights/load-options.js';
-import { discardCached, fetchPretrained, type FetchedWeights } from './cache.js';
+import { discardUnverified, fetchPretrained, type FetchedWeights } from './cache.js';
 import { findPretrained, TORCHVISION_ENUM, torchvisionWeightsTag } from './catalog.js';
 import { resolvePretrainedOptions, type PretrainedOptions } from './options.js';
 import { setPretrainedInfo, type ClassifierState } from './info.js';
@@ -132,11 +132,13 @@ export async function createPretrainedModel(name: string, options: PretrainedReq
     return result;
   } catch (error) {
     built.dispose();
-    // A file whose contents do not load (malformed, or not these weights) must not stay cached as if it were good.
+    // A file whose contents do not load (malformed, or not these weights) must not stay cached as if it were
+    // good — unless its digest was verified: then it is the publisher's file and stays.
     if (fetched !== undefined && (error instanceof WeightsError || error instanceof SafetensorsError || error instanceof PyTorchFileError)) {
       const file = fetched;
-      await discardCached(file).catch(() => undefined);
-      error.message += ` (the file ${typeof file.source === 'string' ? file.source : file.file.url} was removed from the cache)`;
+      if (await discardUnverified(file).catch(() => false)) {
+        error.message += ` (the file ${typeof file.source === 'string' ? file.source : file.file.url} was removed from the cache)`;
+      }
     }
     throw error;
   }

@@ -55,7 +55,13 @@ export interface PretrainedOptions {
    * @defaultValue `$TFJS_RESNET_MIRROR`, else none
    */
   mirror?: string;
-  /** Extra request headers, e.g. `{ Authorization: 'Bearer …' }`. */
+  /**
+   * Extra request headers, e.g. `{ Authorization: 'Bearer …' }`. They go
+   * with every request to every source tried: without a mirror, an entry's
+   * fallback files are on other hosts (download.pytorch.org, huggingface.co,
+   * github.com), so a token meant for one host reaches the next when a
+   * download fails. Use them with a mirror, or with weights of one host.
+   */
   headers?: HeadersInit;
   /**
    * Milliseconds allowed for each file's whole transfer; `Infinity` for none.
@@ -89,6 +95,9 @@ export interface ResolvedPretrainedOptions {
   onProgress?: (progress: DownloadProgress) => void;
 }
 
+/** An absolute path: POSIX `/…`, Windows `C:\…` or `\\server\…`. */
+const ABSOLUTE_PATH = /^(\/|[a-z]:[\\/]|\\\\)/i;
+
 function env(name: string): string | undefined {
   if (!isNode()) return undefined;
   const value = process.env[name];
@@ -97,15 +106,18 @@ function env(name: string): string | undefined {
 
 /**
  * The cache folder of Node: `TFJS_RESNET_CACHE`, else
- * `$XDG_CACHE_HOME/tfjs-resnet`, else `~/.cache/tfjs-resnet`; `undefined` in
- * browsers (which use the Cache API).
+ * `$XDG_CACHE_HOME/tfjs-resnet` (when it is an absolute path, as the XDG
+ * spec requires), else `~/.cache/tfjs-resnet`; `undefined` in browsers
+ * (which use the Cache API).
  * @internal
  */
 export function defaultCacheDir(): string | undefined {
   if (!isNode()) return undefined;
   const explicit = env('TFJS_RESNET_CACHE');
   if (explicit !== undefined) return explicit;
-  const xdg = env('XDG_CACHE_HOME');
+  // The XDG Base Directory spec: a relative path in XDG_CACHE_HOME is invalid and ignored.
+  const xdgEnv = env('XDG_CACHE_HOME');
+  const xdg = xdgEnv !== undefined && ABSOLUTE_PATH.test(xdgEnv) ? xdgEnv : undefined;
   const home = env('HOME') ?? env('USERPROFILE') ?? '.';
   return `${xdg ?? `${home}/.cache`}/tfjs-resnet`;
 }

@@ -135,16 +135,15 @@ export function stage<A extends BlockArgs = BlockArgs>(args: StageArgs<A>): Stag
   if (rates !== undefined && (!Array.isArray(rates) || rates.length !== count)) {
     throw new ConfigError(`${where}: dropPathRates must have one entry per block (${count}), got ${describe(rates)}`);
   }
-  const strided = checkOneOf(args.stridedBlock ?? 'first', ['first', 'last'] as const, where, 'stridedBlock') === 'last' ? count - 1 : 0;
+  const stridedBlock = checkOneOf(args.stridedBlock ?? 'first', ['first', 'last'] as const, where, 'stridedBlock');
+  const placed = placeStride(count, { stride, dilationBefore: firstDilation, dilation, stridedBlock });
   const blocks: Block[] = [];
   for (let i = 0; i < count; i++) {
     const blockArgs = {
       ...args.blockArgs,
       ...args.blockArgsAt?.(i),
       filters,
-      stride: i === strided ? stride : 1,
-      dilation: i < strided ? firstDilation : dilation,
-      firstDilation: i <= strided ? firstDilation : dilation,
+      ...placed[i],
       ...(rates !== undefined ? { dropPathRate: rates[i] } : {}),
       name: args.blockName?.(i) ?? spec.blockName(name, i),
       style,
@@ -163,4 +162,24 @@ export function stage<A extends BlockArgs = BlockArgs>(args: StageArgs<A>): Stag
       return blocks.reduce((y, block) => block.apply(y), x);
     },
   };
+}
+
+/**
+ * Where a stage's stride and dilation fall on its blocks: the strided block
+ * (the first, or the last for Keras's ResNetV2) carries `stride` and keeps
+ * `dilationBefore` on its first 3×3 (timm's `first_dilation`); blocks before
+ * it keep `dilationBefore`, blocks after it take `dilation`. The one rule
+ * {@link stage} and the stage plan (`planStages`) share.
+ * @internal
+ */
+export function placeStride(
+  count: number,
+  a: { readonly stride: number; readonly dilationBefore: number; readonly dilation: number; readonly stridedBlock?: 'first' | 'last' },
+): Array<{ stride: number; firstDilation: number; dilation: number }> {
+  const strided = a.stridedBlock === 'last' ? count - 1 : 0;
+  return Array.from({ length: count }, (_, j) => ({
+    stride: j === strided ? a.stride : 1,
+    firstDilation: j <= strided ? a.dilationBefore : a.dilation,
+    dilation: j < strided ? a.dilationBefore : a.dilation,
+  }));
 }

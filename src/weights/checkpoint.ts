@@ -8,10 +8,10 @@
  */
 import { PyTorchFileError, SafetensorsError } from '../errors.js';
 import { listKeys } from './assign-weights.js';
-import type { PickleValue } from './pickle.js';
+import { describePickled, type PickleValue } from './pickle.js';
 import type { PyTorchCheckpointInfo } from './checkpoint-info.js';
 import { readTorchFile, sniffFormat } from './pytorch-file.js';
-import { isTensorRef, materialise, PYTORCH_DTYPES, SAFETENSORS_OF, type PyTorchDType, type TensorRef } from './pytorch-tensors.js';
+import { elementBytes, isTensorRef, materialise, PYTORCH_DTYPES, SAFETENSORS_OF, type PyTorchDType, type TensorRef } from './pytorch-tensors.js';
 import { openSafetensors } from './safetensors.js';
 import type { DecodedData } from './tensor-bytes.js';
 
@@ -60,6 +60,14 @@ export const DEFAULT_CHECKPOINT_OPTIONS = {
 /** The entries `checkpointKey: 'auto'` looks for, in timm's order. */
 const EMA_KEYS = ['state_dict_ema', 'model_ema'] as const;
 const PLAIN_KEYS = ['state_dict', 'model'] as const;
+
+/**
+ * The tensors of a checkpoint may span together at most this many times the
+ * file's bytes. Tensors that share a storage (tied weights, views) are each
+ * read into their own array, so a small file naming one storage many times
+ * would otherwise allocate without bound; a real state dict spans about 1×.
+ */
+const MAX_TENSOR_BYTES_PER_FILE_BYTE = 8;
 
 /** Key prefixes removed from every key, in this order (timm's `clean_state_dict`). */
 const STRIPPED_PREFIXES = ['module.', '_orig_mod.'] as const;
@@ -112,7 +120,7 @@ const fail = (message: string): never => {
 };
 
 const describeKeys = (d: Map<PickleValue, PickleValue>): string =>
-  d.size === 0 ? 'none' : listKeys([...d.keys()].map((k) => (typeof k === 'string' ? k : String(k))));
+  d.size === 0 ? 'none' : listKeys([...d.keys()].map((k) => (typeof k === 'string' ? k : describePickled(k))));
 
 /** timm's choice of the state dict inside a checkpoint object. */
 function pick(object: PickleValue, checkpointKey: string, useEma: boolean): { dict: PickleValue; picked: string | undefined } {
@@ -145,7 +153,7 @@ function clean(key: string, stripped: Set<string>): string {
   return key;
 }
 
-function openTorch(format: 'zip' | 'legacy' | 'tar', object: PickleValue, options: PyTorchCheckpointOptions): LazyCheckpoint {
+function openTorch(format: 'zip' | 'legacy' | 'tar', object: PickleValue, options: PyTorchCheckpointOptions, fileBytes: number): LazyCheckpoint {
   const checkpointKey = options.checkpointKey ?? DEFAULT_CHECKPOINT_OPTIONS.checkpointKey;
   const useEma = options.useEma ?? DEFAULT_CHECKPOINT_OPTIONS.useEma;
   if (typeof checkpointKey !== 'string') fail(`checkpointKey must be a string ('auto', '' or an entry name), got ${typeof checkpointKey}`);
@@ -170,6 +178,14 @@ function openTorch(format: 'zip' | 'legacy' | 'tar', object: PickleValue, option
   if (refs.size === 0) {
     const hint = dict instanceof Map ? ` (its keys: ${describeKeys(dict)})` : '';
     fail(`${where} holds no tensors${hint}; pass checkpointKey to name the entry that holds the state dict`);
+  }
+  let spanned = 0;
+  for (const t of refs.values()) spanned += t.shape.reduce((a, d) => a * d, 1) * elementBytes(t.dtype);
+  if (spanned > MAX_TENSOR_BYTES_PER_FILE_BYTE * fileBytes) {
+    fail(
+      `${where}'s ${refs.size} tensors span ${spanned} bytes, more than ${MAX_TENSOR_BYTES_PER_FILE_BYTE}× the ${fileBytes}-byte file: ` +
+        'they name the same storage over and over, which no state dict does',
+    );
   }
   const entries: Record<string, { dtype: PyTorchDType; shape: number[] }> = Object.create(null);
   for (const [key, t] of refs) entries[key] = { dtype: t.dtype, shape: t.shape.slice() };
@@ -239,7 +255,7 @@ export function openCheckpoint(bytes: Uint8Array, options: PyTorchCheckpointOpti
     }
   }
   const { format, object } = readTorchFile(bytes);
-  return openTorch(format, object, options);
+  return openTorch(format, object, options, bytes.length);
 }
 
 /**

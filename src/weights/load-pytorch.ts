@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { WeightsError } from '../errors.js';
+import { ConfigError, WeightsError } from '../errors.js';
 import { describe, formatShape } from '../validate.js';
 import { assignWeights, type LoadTarget } from './assign-weights.js';
 import { fetchWeightBytes } from './fetch-weights.js';
@@ -140,7 +140,7 @@ export async function loadPyTorchWeights(model: tf.LayersModel, source: PyTorchW
   const strict = options.strict ?? DEFAULT_LOAD_WEIGHTS_OPTIONS.strict;
   const entries = stateDictTargets(model, FN);
   const constants = new Set(entries.filter((e) => e.kind === 'constant').map((e) => e.key));
-  const skip = new Set(options.skipKeys ?? []);
+  const skip = skipKeySet(options.skipKeys);
   const targets = entries.filter((e): e is ParamTarget => e.kind === 'param' && !skip.has(e.key)).map(pytorchLoadTarget);
   const { source: src, checkpoint } = await openSource(source, options);
   try {
@@ -154,4 +154,13 @@ export async function loadPyTorchWeights(model: tf.LayersModel, source: PyTorchW
   } finally {
     src.dispose();
   }
+}
+
+/** `skipKeys` as a set; throws a {@link ConfigError} unless it is an array of state-dict keys (strings). */
+function skipKeySet(skipKeys: unknown): Set<string> {
+  if (skipKeys === undefined) return new Set();
+  if (!Array.isArray(skipKeys) || !skipKeys.every((k) => typeof k === 'string')) {
+    throw new ConfigError(`${FN}: skipKeys must be an array of state-dict keys (strings), e.g. ['fc.weight', 'fc.bias'], got ${describe(skipKeys)}`);
+  }
+  return new Set(skipKeys);
 }

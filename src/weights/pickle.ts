@@ -67,10 +67,47 @@ function mapPython2(module: string, name: string): [string, string] {
   return [module, name];
 }
 
+/** The words of a text `FLOAT` that are not decimal numbers (a Map: no lookup reaches Object.prototype). */
+const FLOAT_WORDS: ReadonlyMap<string, number> = new Map([
+  ['inf', Infinity],
+  ['+inf', Infinity],
+  ['-inf', -Infinity],
+  ['nan', NaN],
+  ['+nan', NaN],
+  ['-nan', NaN],
+]);
+
 const MAX_LONG_BYTES = 4096; // Python itself refuses int conversions beyond ~4300 digits
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
+
+/** What an unpickled value is — `'a tuple'`, `'a dict'`, `'the global os.system'`, `'a number'` — never its contents. */
+function kindOf(v: PickleValue): string {
+  if (v === null) return 'None';
+  if (Array.isArray(v)) return Object.isFrozen(v) ? 'a tuple' : 'a list';
+  if (v instanceof Map) return 'a dict';
+  if (v instanceof Set) return 'a set';
+  if (v instanceof Uint8Array) return 'bytes';
+  if (v instanceof PickleGlobal) return `the global ${v.fullName}`;
+  if (typeof v === 'object') return `a ${v.constructor?.name ?? 'object'}`;
+  return `a ${typeof v}`;
+}
+
+/**
+ * A short description of an unpickled value for error messages: a scalar
+ * shown (a string cut to 40 characters), a container only named by its kind
+ * (`kindOf`) — a hostile pickle can share one container many times over
+ * (a DAG through the memo or `DUP`) or make one contain itself, so that
+ * `String`/`JSON.stringify` of it would take exponential time or throw.
+ * @internal
+ */
+export function describePickled(v: PickleValue): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'bigint') return v.toString().length > 40 ? `an integer of ${v.toString().length} digits` : v.toString();
+  return kindOf(v);
+}
 
 /** An unpickled object and where its pickle ended. @internal */
 export interface Unpickled {
@@ -155,16 +192,6 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
   };
   const tuple = (items: PickleValue[]): PickleTuple => Object.freeze(items);
   const isList = (v: PickleValue): v is PickleValue[] => Array.isArray(v) && !Object.isFrozen(v);
-  const kind = (v: PickleValue): string => {
-    if (v === null) return 'None';
-    if (Array.isArray(v)) return Object.isFrozen(v) ? 'a tuple' : 'a list';
-    if (v instanceof Map) return 'a dict';
-    if (v instanceof Set) return 'a set';
-    if (v instanceof Uint8Array) return 'bytes';
-    if (v instanceof PickleGlobal) return `the global ${v.fullName}`;
-    if (typeof v === 'object') return `a ${v.constructor?.name ?? 'object'}`;
-    return `a ${typeof v}`;
-  };
   const intOf = (bits: Uint8Array): number | bigint => {
     if (bits.length === 0) return 0;
     if (bits.length > MAX_LONG_BYTES) fail(`an integer of ${bits.length} bytes is beyond the limit of ${MAX_LONG_BYTES}`);
@@ -176,11 +203,11 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
   };
   const normalise = (big: bigint): number | bigint => (big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big);
   const setItem = (d: PickleValue, k: PickleValue, v: PickleValue): void => {
-    if (!(d instanceof Map)) fail(`SETITEM(S) on ${kind(d)}; only dicts take items`);
+    if (!(d instanceof Map)) fail(`SETITEM(S) on ${kindOf(d)}; only dicts take items`);
     (d as Map<PickleValue, PickleValue>).set(k, v);
   };
   const addItems = (s: PickleValue, items: PickleValue[]): void => {
-    if (!(s instanceof Set) || frozen.has(s)) fail(`ADDITEMS on ${kind(s)}; only sets take items`);
+    if (!(s instanceof Set) || frozen.has(s)) fail(`ADDITEMS on ${kindOf(s)}; only sets take items`);
     for (const item of items) (s as Set<PickleValue>).add(item);
   };
   const resolveGlobal = (module: string, name: string): PickleGlobal => {
@@ -194,7 +221,7 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
         const d = new Map<PickleValue, PickleValue>();
         if (args.length > 0) {
           const items = args[0];
-          if (!Array.isArray(items)) fail(`OrderedDict(${kind(items)}); expected a list of (key, value) pairs`);
+          if (!Array.isArray(items)) fail(`OrderedDict(${kindOf(items)}); expected a list of (key, value) pairs`);
           for (const pair of items as PickleValue[]) {
             if (!Array.isArray(pair) || pair.length !== 2) fail('OrderedDict items must be (key, value) pairs');
             d.set((pair as PickleValue[])[0], (pair as PickleValue[])[1]);
@@ -206,7 +233,7 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
       case 'builtins.frozenset': {
         const s = new Set<PickleValue>();
         if (args.length > 0) {
-          if (!Array.isArray(args[0])) fail(`${fn.name}(${kind(args[0])}); expected a list`);
+          if (!Array.isArray(args[0])) fail(`${fn.name}(${kindOf(args[0])}); expected a list`);
           for (const item of args[0] as PickleValue[]) s.add(item);
         }
         if (fn.name === 'frozenset') frozen.add(s);
@@ -217,12 +244,12 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
         // Protocol 2 pickles b'' as bytes() and a bytearray as bytearray(bytes).
         if (args.length === 0) return new Uint8Array(0);
         if (args.length === 1 && args[0] instanceof Uint8Array) return (args[0] as Uint8Array).slice();
-        return fail(`${fn.name}(${args.map(kind).join(', ')}); only ${fn.name}() and ${fn.name}(bytes) are allowed`);
+        return fail(`${fn.name}(${args.map(kindOf).join(', ')}); only ${fn.name}() and ${fn.name}(bytes) are allowed`);
       }
       case '_codecs.encode': {
         const [value, encoding] = args;
         if (typeof value !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1')) {
-          fail(`_codecs.encode(${kind(value)}, ${JSON.stringify(encoding)}); only encode(str, "latin1") (how protocol 2 pickles bytes) is allowed`);
+          fail(`_codecs.encode(${kindOf(value)}, ${describePickled(encoding)}); only encode(str, "latin1") (how protocol 2 pickles bytes) is allowed`);
         }
         const s = value as string;
         const out = new Uint8Array(s.length);
@@ -238,8 +265,8 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
     }
   };
   const call = (fn: PickleValue, args: PickleValue, opcode: 'REDUCE' | 'NEWOBJ'): PickleValue => {
-    if (!(fn instanceof PickleGlobal)) fail(`${opcode} on ${kind(fn)}; only allow-listed globals can be called`);
-    if (!Array.isArray(args)) fail(`${opcode} arguments are ${kind(args)}; expected a tuple`);
+    if (!(fn instanceof PickleGlobal)) fail(`${opcode} on ${kindOf(fn)}; only allow-listed globals can be called`);
+    if (!Array.isArray(args)) fail(`${opcode} arguments are ${kindOf(args)}; expected a tuple`);
     const g = fn as PickleGlobal;
     return callPlain(g, args as PickleTuple) ?? globals.call(g, args as PickleTuple, opcode);
   };
@@ -319,8 +346,8 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
       case 0x46: {
         // FLOAT (text)
         const s = line().trim();
-        const special: Record<string, number> = { inf: Infinity, '+inf': Infinity, '-inf': -Infinity, nan: NaN, '-nan': NaN, '+nan': NaN };
-        const v = s.toLowerCase() in special ? special[s.toLowerCase()] : /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s) ? Number(s) : NaN;
+        const special = FLOAT_WORDS.get(s.toLowerCase());
+        const v = special !== undefined ? special : /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s) ? Number(s) : NaN;
         if (Number.isNaN(v) && !/^[+-]?nan$/i.test(s)) fail(`FLOAT ${JSON.stringify(s.slice(0, 40))} is not a number`, at);
         push(v);
         break;
@@ -339,7 +366,12 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
         push(text(take(u8()), 'SHORT_BINSTRING'));
         break;
       case 0x56: // UNICODE (raw-unicode-escape)
-        push(line().replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, a: string, b: string) => String.fromCodePoint(parseInt(a ?? b, 16))));
+        push(
+          line().replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, a: string, b: string) => {
+            const code = parseInt(a ?? b, 16);
+            return code <= 0x10ffff ? String.fromCodePoint(code) : fail(`UNICODE escape \\U${b} is beyond U+10FFFF`, at);
+          }),
+        );
         break;
       case 0x58: // BINUNICODE
         push(text(take(u32()), 'BINUNICODE'));
@@ -371,7 +403,7 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
         // APPEND
         const item = pop();
         const list = top();
-        if (!isList(list)) fail(`APPEND to ${kind(list)}; only lists take items`, at);
+        if (!isList(list)) fail(`APPEND to ${kindOf(list)}; only lists take items`, at);
         (list as PickleValue[]).push(item);
         break;
       }
@@ -379,7 +411,7 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
         // APPENDS
         const items = popMark();
         const list = top();
-        if (!isList(list)) fail(`APPENDS to ${kind(list)}; only lists take items`, at);
+        if (!isList(list)) fail(`APPENDS to ${kindOf(list)}; only lists take items`, at);
         for (const item of items) (list as PickleValue[]).push(item);
         break;
       }
@@ -515,7 +547,7 @@ export function unpickle(bytes: Uint8Array, globals: PickleGlobals, what: string
         const target = top();
         if (target instanceof Map) break; // an OrderedDict's __dict__ (a state dict's _metadata): data we do not need
         if (globals.build?.(target, state) === true) break;
-        fail(`BUILD on ${kind(target)}; only OrderedDicts and allow-listed tensor objects can be built`, at);
+        fail(`BUILD on ${kindOf(target)}; only OrderedDicts and allow-listed tensor objects can be built`, at);
         break;
       }
       case 0x69: {

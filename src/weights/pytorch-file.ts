@@ -6,7 +6,8 @@
  *   an optional `<archive>/byteorder` record;
  * - legacy (before 1.6): five pickles in a row — magic number, protocol
  *   version, system info, the object, the storage keys — then each storage
- *   as an int64 element count and its raw bytes;
+ *   as an int64 element count and its raw bytes, both little-endian whatever
+ *   machine wrote the file;
  * - tar (PyTorch before 0.4): members `storages` (a count, then per storage
  *   a `(key, location, storage_type)` pickle, an int64 element count and the
  *   raw bytes; then a list of `(view, root, offset, size)` views), `tensors` (a
@@ -17,7 +18,7 @@
  * @module
  */
 import { PyTorchFileError } from '../errors.js';
-import { unpickle, type PickleValue } from './pickle.js';
+import { describePickled, unpickle, type PickleValue } from './pickle.js';
 import { elementBytes, rebuildTensor, StorageRef, StorageRoot, storageDType, torchGlobals, type TensorRef } from './pytorch-tensors.js';
 import { looksLikeZip, readZipEntries } from './zip-archive.js';
 
@@ -76,7 +77,8 @@ function storageRecord(
   if (dtype === undefined) fail('a storage record names no known storage class (FloatStorage, HalfStorage, ...)');
   const k = text(key);
   if (k === undefined) fail('a storage record has no key');
-  if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) fail(`storage "${k}" has size ${String(numel)}; expected a non-negative integer`);
+  if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0)
+    fail(`storage "${k}" has size ${describePickled(numel)}; expected a non-negative integer`);
   return { dtype: dtype!, key: k!, numel: numel as number, rest };
 }
 
@@ -137,12 +139,11 @@ function readLegacy(bytes: Uint8Array): PickleValue {
   const magic = unpickle(bytes, plain, 'legacy header (magic number)');
   if (magic.value !== MAGIC_NUMBER) fail('the file starts with a pickle that is not the torch.save magic number: it is not a PyTorch checkpoint');
   const version = unpickle(bytes, plain, 'legacy header (protocol version)', magic.end);
-  if (version.value !== LEGACY_PROTOCOL_VERSION) fail(`legacy protocol version ${String(version.value)}; expected ${LEGACY_PROTOCOL_VERSION}`);
+  if (version.value !== LEGACY_PROTOCOL_VERSION) fail(`legacy protocol version ${describePickled(version.value)}; expected ${LEGACY_PROTOCOL_VERSION}`);
+  // The system info says whether the writing machine was little-endian, but the storages (their
+  // element counts and bytes) are little-endian whatever it was: PyTorch's writeFileRaw converts
+  // them, and legacy_load ignores the system info.
   const sysInfo = unpickle(bytes, plain, 'legacy header (system info)', version.end);
-  let littleEndian = true;
-  if (sysInfo.value instanceof Map && typeof sysInfo.value.get('little_endian') === 'boolean') {
-    littleEndian = sysInfo.value.get('little_endian') as boolean;
-  }
 
   const roots = new Map<string, StorageRoot>();
   const views = new Map<string, StorageRef>();
@@ -152,7 +153,7 @@ function readLegacy(bytes: Uint8Array): PickleValue {
     if (numel * size > bytes.length) fail(`storage "${key}" declares ${numel} ${dtype} elements, more bytes than the whole ${bytes.length}-byte file`);
     let root = roots.get(key);
     if (root === undefined) {
-      root = new StorageRoot(key, dtype, numel, littleEndian);
+      root = new StorageRoot(key, dtype, numel, true);
       roots.set(key, root);
     } else if (root.dtype !== dtype || root.numel !== numel) {
       fail(`storage "${key}" is declared twice, as ${root.numel} ${root.dtype} and as ${numel} ${dtype} elements`);
@@ -163,7 +164,7 @@ function readLegacy(bytes: Uint8Array): PickleValue {
     const [viewKey, offset, viewSize] = view as PickleValue[];
     const vk = text(viewKey) ?? fail(`storage "${key}": its view has no key`);
     if (!isCount(offset) || !isCount(viewSize) || offset + viewSize > numel) {
-      fail(`storage "${key}": view "${vk}" [${String(offset)}, +${String(viewSize)}) lies outside its ${numel} elements`);
+      fail(`storage "${key}": view "${vk}" [${describePickled(offset)}, +${describePickled(viewSize)}) lies outside its ${numel} elements`);
     }
     let ref = views.get(vk);
     if (ref === undefined) {
@@ -183,8 +184,8 @@ function readLegacy(bytes: Uint8Array): PickleValue {
     if (root === undefined) fail(`storage "${key}" is listed but no tensor uses it`);
     if (root!.data !== undefined) fail(`storage "${key}" is listed twice`);
     if (at + 8 > bytes.length) fail(`truncated: storage "${key}" should start at byte ${at} but the file has ${bytes.length}`);
-    const lo = view.getUint32(littleEndian ? at : at + 4, littleEndian);
-    const hi = view.getUint32(littleEndian ? at + 4 : at, littleEndian);
+    const lo = view.getUint32(at, true);
+    const hi = view.getUint32(at + 4, true);
     const count = hi * 4294967296 + lo;
     if (hi !== 0 && count !== root!.numel) fail(`storage "${key}" is stored with ${hi}·2^32+${lo} elements`);
     if (count !== root!.numel) fail(`storage "${key}" is stored with ${count} elements but declared with ${root!.numel}`);
@@ -232,7 +233,7 @@ function tarMembers(bytes: Uint8Array): Map<string, Uint8Array> {
 /** A non-negative safe integer read from a pickle, or the typed error. */
 function count(v: PickleValue, what: string, limit: number): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > limit)
-    fail(`tar archive: ${what} is ${String(v)}; expected an integer from 0 to ${limit}`);
+    fail(`tar archive: ${what} is ${describePickled(v)}; expected an integer from 0 to ${limit}`);
   return v as number;
 }
 

@@ -9,7 +9,7 @@
  */
 import { PyTorchFileError } from '../errors.js';
 import { DTYPE_BYTES, type SafetensorsDType } from './dtypes.js';
-import { PickleGlobal, type PickleGlobals, type PickleTuple, type PickleValue } from './pickle.js';
+import { describePickled, PickleGlobal, type PickleGlobals, type PickleTuple, type PickleValue } from './pickle.js';
 import { decodeTensorBytes, type DecodedData } from './tensor-bytes.js';
 
 /**
@@ -128,7 +128,7 @@ export function rebuildTensor(args: PickleTuple, fn: string, limit: number): Ten
   const [storage, offset, size, stride] = args;
   if (!(storage instanceof StorageRef)) fail(`${fn}: its first argument is not a storage`);
   const s = storage as StorageRef;
-  if (!isIndex(offset)) fail(`${fn}: storage offset ${String(offset)} is not a non-negative integer`);
+  if (!isIndex(offset)) fail(`${fn}: storage offset ${describePickled(offset)} is not a non-negative integer`);
   const shape = indexList(size, `${fn}: size`);
   const strides = indexList(stride, `${fn}: stride`);
   if (shape.length !== strides.length) fail(`${fn}: size has ${shape.length} dimensions, stride ${strides.length}`);
@@ -186,9 +186,10 @@ export function torchGlobals(persistentLoad: (pid: PickleValue) => PickleValue, 
   return {
     global(module, name) {
       const full = `${module}.${name}`;
-      if (module === 'torch' && name in STORAGE_CLASSES) return new PickleGlobal(module, name);
+      // Object.hasOwn: names of Object.prototype (constructor, __proto__, ...) are no storage classes.
+      if (module === 'torch' && Object.hasOwn(STORAGE_CLASSES, name)) return new PickleGlobal(module, name);
       // The tar layout names each tensor's type (torch.FloatTensor, ...) as plain data.
-      if (tensorTypes && module === 'torch' && name.replace(/Tensor$/, 'Storage') in STORAGE_CLASSES) return new PickleGlobal(module, name);
+      if (tensorTypes && module === 'torch' && Object.hasOwn(STORAGE_CLASSES, name.replace(/Tensor$/, 'Storage'))) return new PickleGlobal(module, name);
       if (calls.has(full)) return new PickleGlobal(module, name);
       return refuseGlobal(module, name);
     },
@@ -291,5 +292,5 @@ function gather(
 
 /** The dtype of a storage class global (`torch.FloatStorage` → `'float32'`), or undefined. @internal */
 export function storageDType(value: PickleValue): PyTorchDType | undefined {
-  return value instanceof PickleGlobal && value.module === 'torch' ? STORAGE_CLASSES[value.name] : undefined;
+  return value instanceof PickleGlobal && value.module === 'torch' && Object.hasOwn(STORAGE_CLASSES, value.name) ? STORAGE_CLASSES[value.name] : undefined;
 }

@@ -38,6 +38,12 @@ function uint8Range(values: Float32Array): { min: number; scale: number } {
   return { min: -zero * scale, scale };
 }
 
+/** Float16 bits of the values, or undefined if a finite value would become ±Infinity (|v| ≥ 65520). */
+function toFloat16(values: Float32Array): Uint16Array | undefined {
+  const bits = Uint16Array.from(values, encodeFloat16);
+  return bits.every((b, i) => (b & 0x7fff) !== 0x7c00 || !Number.isFinite(values[i])) ? bits : undefined;
+}
+
 /** Float32 weights re-encoded as `dtype`, with the manifest's `quantization` field. */
 function encodeWeights(specs: readonly Spec[], data: ArrayBuffer, dtype: 'float16' | 'uint8'): { specs: Spec[]; data: ArrayBuffer } {
   const parts: Uint8Array[] = [];
@@ -49,6 +55,11 @@ function encodeWeights(specs: readonly Spec[], data: ArrayBuffer, dtype: 'float1
     if (bytes === undefined)
       throw new ConfigError(`withWeightsDtype: weight "${spec.name}" has dtype ${spec.dtype}; only float32, int32 and bool weights can be saved`);
     const size = spec.shape.reduce((a, b) => a * b, 1) * bytes;
+    if (offset + size > data.byteLength) {
+      throw new ConfigError(
+        `withWeightsDtype: weight "${spec.name}" [${spec.shape.join(', ')}] ends at byte ${offset + size}, the weight data has ${data.byteLength}`,
+      );
+    }
     const raw = new Uint8Array(data, offset, size);
     offset += size;
     if (spec.dtype !== 'float32') {
@@ -57,14 +68,16 @@ function encodeWeights(specs: readonly Spec[], data: ArrayBuffer, dtype: 'float1
       continue;
     }
     const values = new Float32Array(raw.slice().buffer);
-    if (dtype === 'float16') {
-      parts.push(new Uint8Array(Uint16Array.from(values, encodeFloat16).buffer));
-      out.push({ ...spec, quantization: { dtype: 'float16' } });
-    } else {
+    if (dtype === 'uint8') {
       const { min, scale } = uint8Range(values);
       parts.push(Uint8Array.from(values, (v) => Math.min(255, Math.max(0, Math.round((v - min) / scale)))));
       out.push({ ...spec, quantization: { dtype: 'uint8', min, scale } });
+      continue;
     }
+    const half = toFloat16(values);
+    // A weight that half precision would turn into ±Infinity stays float32.
+    parts.push(half === undefined ? raw : new Uint8Array(half.buffer));
+    out.push(half === undefined ? spec : { ...spec, quantization: { dtype: 'float16' } });
   }
   if (offset !== data.byteLength) throw new ConfigError(`withWeightsDtype: the weight specs cover ${offset} bytes, the weight data has ${data.byteLength}`);
   const total = parts.reduce((a, p) => a + p.length, 0);
@@ -83,7 +96,9 @@ function encodeWeights(specs: readonly Spec[], data: ArrayBuffer, dtype: 'float1
  * tfjs-converter writes it), then passes the model to `handler`. Plain
  * `tf.loadLayersModel` reads the result and expands the weights back to
  * float32: half (float16) or a quarter (uint8) of the download, for the
- * accuracy cost measured in the deployment guide.
+ * accuracy cost measured in the deployment guide. A float32 weight with a
+ * value beyond float16's range (|v| ≥ 65520, e.g. a large BatchNorm
+ * variance) stays float32 under `'float16'` rather than becoming infinite.
  *
  * @param handler - where to save (e.g. `nodeFileSystem` from `tfjs-resnet/node`, `'downloads://…'` via `tf.io.getSaveHandlers`).
  * @param dtype - how to store float32 weights; other weights (int32, bool) are kept.

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** How a path misbehaves. */
-export type Misbehaviour = 'truncate' | 'close' | 'corrupt' | 'stall' | 'status404';
+export type Misbehaviour = 'truncate' | 'close' | 'corrupt' | 'stall' | 'status404' | 'hold';
 
 export interface MirrorServer {
   /** The mirror base URL, e.g. `http://127.0.0.1:41234/mirror`. */
@@ -17,6 +17,8 @@ export interface MirrorServer {
   misbehave(url: string, how: Misbehaviour, times?: number): void;
   /** Requests of `url` so far. */
   requests(url: string): number;
+  /** Sends the rest of every held response of `url` (see the `'hold'` misbehaviour). */
+  release(url: string): void;
   /** Request headers of the last request of `url`. */
   lastHeaders(url: string): http.IncomingHttpHeaders | undefined;
   close(): Promise<void>;
@@ -29,6 +31,7 @@ export async function startMirrorServer(): Promise<MirrorServer> {
   const counts = new Map<string, number>();
   const headers = new Map<string, http.IncomingHttpHeaders>();
   const faults = new Map<string, { how: Misbehaviour; times: number }>();
+  const held = new Map<string, (() => void)[]>();
   const pathOf = (url: string): string => `${PREFIX}/${url.replace(/^https?:\/\//, '')}`;
 
   const server = http.createServer((req, res) => {
@@ -66,6 +69,12 @@ export async function startMirrorServer(): Promise<MirrorServer> {
         res.writeHead(200, { 'content-length': body.byteLength });
         res.write(body.subarray(0, half));
         return; // never ends
+      case 'hold':
+        // Sends half, then the rest when the test calls release(url).
+        res.writeHead(200, { 'content-length': body.byteLength, 'content-type': 'application/octet-stream' });
+        res.write(body.subarray(0, half));
+        held.set(p, [...(held.get(p) ?? []), () => res.end(body.subarray(half))]);
+        return;
       case 'corrupt': {
         const bad = body.slice();
         bad[half] ^= 0xff;
@@ -85,6 +94,10 @@ export async function startMirrorServer(): Promise<MirrorServer> {
     base: `http://127.0.0.1:${port}${PREFIX}`,
     serve: (url, bytes) => void files.set(pathOf(url), bytes),
     misbehave: (url, how, times = 1) => void faults.set(pathOf(url), { how, times }),
+    release: (url) => {
+      for (const finish of held.get(pathOf(url)) ?? []) finish();
+      held.delete(pathOf(url));
+    },
     requests: (url) => counts.get(pathOf(url)) ?? 0,
     lastHeaders: (url) => headers.get(pathOf(url)),
     close: () =>

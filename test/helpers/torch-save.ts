@@ -175,7 +175,11 @@ export interface TorchSaveOptions {
   format?: 'zip' | 'legacy' | 'tar';
   /** Zip only: the archive folder name. */
   archive?: string;
-  /** Write the storages big-endian (zip: with a `byteorder` record saying so). */
+  /**
+   * As written on a big-endian machine. Zip: storages big-endian, with a
+   * `byteorder` record saying so. Legacy: system info `little_endian: False`,
+   * storages still little-endian (PyTorch's writeFileRaw converts them).
+   */
   bigEndian?: boolean;
   /** Zip only: write ZIP64 records, as PyTorch does for large files. */
   zip64?: boolean;
@@ -186,7 +190,7 @@ export interface TorchSaveOptions {
 /** The bytes of `torch.save(value, f)`. */
 export function torchSave(value: SaveValue, options: TorchSaveOptions = {}): Uint8Array {
   const storages: Storage[] = [];
-  const pkl = pickle(value, options.format ?? 'zip', storages, options.bigEndian === true);
+  const pkl = pickle(value, options.format ?? 'zip', storages, options.bigEndian === true && (options.format ?? 'zip') === 'zip');
   if (options.format === 'legacy') return legacyFile(pkl, storages, options.bigEndian === true);
   if (options.format === 'tar') return tarFile(pkl, storages);
   const archive = options.archive ?? 'archive';
@@ -217,7 +221,7 @@ function legacyFile(pkl: Uint8Array, storages: Storage[], bigEndian: boolean): U
   out.push(0x65, 0x2e);
   for (const s of storages) {
     const count = new Uint8Array(8);
-    new DataView(count.buffer).setBigInt64(0, BigInt(s.tensor.data.length), !bigEndian);
+    new DataView(count.buffer).setBigInt64(0, BigInt(s.tensor.data.length), true);
     out.push(count, s.bytes);
   }
   return out.concat();

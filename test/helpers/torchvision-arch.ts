@@ -34,11 +34,11 @@ export const ARCH_INPUT_HW = arch.input_hw;
 
 /**
  * PyTorch's output size of a convolution or pooling along one axis
- * (`torch.nn.Conv2d` / `MaxPool2d` docs, ceil_mode=False):
- * floor((size + 2·padding − dilation·(kernel − 1) − 1) / stride) + 1.
+ * (`torch.nn.Conv2d` / `MaxPool2d` docs, ceil_mode=False, no dilation):
+ * floor((size + 2·padding − (kernel − 1) − 1) / stride) + 1.
  */
-export function torchOutSize(size: number, kernel: number, stride: number, padding: number, dilation = 1): number {
-  return Math.floor((size + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1;
+export function torchOutSize(size: number, kernel: number, stride: number, padding: number): number {
+  return Math.floor((size + 2 * padding - (kernel - 1) - 1) / stride) + 1;
 }
 
 /**

@@ -40,9 +40,9 @@ export const checkpointCommand: Command = {
   summary: 'Read a PyTorch checkpoint (.pth/.pt/.th) safely: list its tensors, or write them as safetensors.',
   usage: '<file|url> [--out <file.safetensors>] [options]',
   details:
-    'The file may be a torch.save zip archive (PyTorch ≥ 1.6), a legacy torch.save file or safetensors; the format\n' +
-    'is told by its bytes. Its pickle is read without running anything: only plain data and tensors are built, any\n' +
-    'other global (os.system, a pickled nn.Module, ...) is refused. The weights are found as timm finds them\n' +
+    'The file may be a torch.save zip archive (PyTorch ≥ 1.6), a legacy torch.save file, the tar layout of PyTorch < 0.4\n' +
+    'or safetensors; the format is told by its bytes. Its pickle is read without running anything: only plain data and\n' +
+    'tensors are built, any other global (os.system, a pickled nn.Module, ...) is refused. The weights are found as timm finds them\n' +
     '(state_dict_ema/model_ema, then state_dict, then model) and module./_orig_mod. prefixes are stripped.',
   options: {
     out: { type: 'string', value: '<file>', description: 'write the state dict as a .safetensors file (dtypes kept)' },
