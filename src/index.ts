@@ -34,8 +34,8 @@ export { bottleneckBlock, BOTTLENECK_EXPANSION, BOTTLENECK_DEFAULTS } from './bl
 export type { BottleneckBlockArgs } from './blocks/bottleneck.js';
 export { preactBottleneckBlock, preactBasicBlock, PREACT_BOTTLENECK_EXPANSION, PREACT_SHORTCUTS, PREACT_BLOCK_DEFAULTS } from './blocks/preact.js';
 export type { PreactBlockArgs, PreactShortcut } from './blocks/preact.js';
-export { projectionShortcut, SHORTCUT_TYPES } from './blocks/shortcut.js';
-export type { ProjectionShortcutArgs, ShortcutType } from './blocks/shortcut.js';
+export { projectionShortcut, SHORTCUT_TYPES } from './blocks/residual.js';
+export type { ProjectionShortcutArgs, ShortcutType } from './blocks/residual.js';
 export type { AttentionContext, BlockAttention } from './blocks/attention.js';
 export { squeezeExcite, makeDivisible, SQUEEZE_EXCITE_DEFAULTS } from './blocks/squeeze-excite.js';
 export type { SqueezeExciteArgs } from './blocks/squeeze-excite.js';

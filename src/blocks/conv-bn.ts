@@ -237,3 +237,57 @@ export function dropPathIf(y: tf.SymbolicTensor, rate: number, block: string, ct
   const name = ctx.spec.dropPath(block);
   return ctx.cache.get(name, () => dropPath({ rate, name })).apply(y) as tf.SymbolicTensor;
 }
+
+/** 1×1 strided conv → BN: the projection ("option B") shortcut. @internal */
+export function projection(
+  x: tf.SymbolicTensor,
+  { filters, stride, name }: { readonly filters: number; readonly stride: number; readonly name: string },
+  ctx: UnitContext,
+): tf.SymbolicTensor {
+  const y = conv(x, { filters, kernelSize: 1, stride, conv: ctx.spec.shortcutConv(name) }, ctx);
+  return batchNorm(y, ctx.spec.shortcutBn(name), ctx);
+}
+
+/**
+ * timm's `downsample_avg`: average pool ({@link avgPoolDown}; none for
+ * stride 1 without dilation), 1×1 conv, BN.
+ * @internal
+ */
+export function avgDown(
+  x: tf.SymbolicTensor,
+  { filters, stride, dilation, name }: { readonly filters: number; readonly stride: number; readonly dilation: number; readonly name: string },
+  ctx: UnitContext,
+): tf.SymbolicTensor {
+  const { spec } = ctx;
+  const y = avgPoolDown(x, { stride, dilation, name: spec.avgDownPool(name) }, ctx);
+  const z = conv(y, { filters, kernelSize: 1, conv: spec.avgDownConv(name) }, ctx);
+  return batchNorm(z, spec.avgDownBn(name), ctx);
+}
+
+/**
+ * The pooling of ResNet-D's average-pool shortcut (timm's `DownsampleAvg`
+ * pool), named `name`; the input itself for stride 1 without dilation.
+ * tfjs `'same'` 2×2 average pooling pads only at the bottom/right and leaves
+ * the padding out of the average — exactly PyTorch's `AvgPool2d(2, s,
+ * ceil_mode=True, count_include_pad=False)`. In a dilated stage timm uses
+ * `AvgPool2dSame(2, 1)`: zero padding at the bottom/right (`<name>_pad`
+ * in torchvision style) that *is* averaged.
+ * @internal
+ */
+export function avgPoolDown(
+  x: tf.SymbolicTensor,
+  pool: { readonly stride: number; readonly dilation: number; readonly name: string },
+  ctx: UnitContext,
+): tf.SymbolicTensor {
+  const { spec, cache } = ctx;
+  const { stride, dilation, name } = pool;
+  if (stride === 1 && dilation === 1) return x;
+  if (dilation === 1) {
+    return cache.get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: stride, padding: 'same', name })).apply(x) as tf.SymbolicTensor;
+  }
+  const bottomRight: [number, number] = [0, 1];
+  const padded = cache
+    .get(spec.pad(name), () => tf.layers.zeroPadding2d({ padding: [bottomRight, bottomRight], name: spec.pad(name) }))
+    .apply(x) as tf.SymbolicTensor;
+  return cache.get(name, () => tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'valid', name })).apply(padded) as tf.SymbolicTensor;
+}

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BaseBlock, defineBlock, resolveBlockArgs, type BlockArgs, type ResolvedBlockArgs } from './block.js';
-import { add, batchNorm, conv, dropPathIf, relu, type UnitContext } from './conv-bn.js';
-import { avgPoolDown } from './shortcut.js';
+import { add, avgPoolDown, batchNorm, conv, dropPathIf, relu, type UnitContext } from './conv-bn.js';
 import { styleNames, type StyleSpec } from './style.js';
 import type { PreactNames } from './naming/names.js';
 import { ConfigError, ShapeError } from '../errors.js';
