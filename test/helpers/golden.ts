@@ -7,20 +7,9 @@ import { modelInfo } from '../../src/models/model-info.js';
 import { loadPyTorchWeights } from '../../src/weights/load-pytorch.js';
 import { hashValue } from './hash-init.js';
 import { hashInputNHWC, readProbesNHWC, setHashWeights } from './torch-hash-weights.js';
+import type { Golden } from './golden-numerics.js';
 
-export interface Probe {
-  shape_nchw: number[];
-  absmax: number;
-  probe_index_nchw: number[];
-  probe_value: number[];
-}
-export interface Golden {
-  model: string;
-  salt: string;
-  input_shape_nchw: number[];
-  stages: Record<string, Probe>;
-  logits: number[][];
-}
+export type { Golden } from './golden-numerics.js';
 
 /** torchvision numerics files name the stem `stem`, the max pool `pool`. */
 export const torchvisionStage = (name: string, model: tf.LayersModel): string => {
