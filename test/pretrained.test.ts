@@ -17,6 +17,7 @@ import { createTransform } from '../src/imagenet/transform.js';
 import { resolveDataConfig } from '../src/pretrained/data-config.js';
 import { CIFAR10_CLASSES } from '../src/pretrained/labels.js';
 import { compareLogits } from './helpers/logits.js';
+import { cifarLabels, cifarPixels, torchLogits } from './helpers/cifar-realworld.js';
 import { startMirrorServer, type MirrorServer } from './helpers/mirror-server.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
@@ -532,9 +533,7 @@ describe('CIFAR-10 end to end: the real published checkpoint through the mirror'
     expect(CIFAR10_CLASSES).toHaveLength(getPretrained(CIFAR_TAG).classes);
 
     // Pixels as PIL decodes the JPEGs (N×32×32×3), PyTorch's logits (N×10 float32), the labels.
-    const pixels = new Uint8Array(await readFile(path.join(FIXTURES, 'realworld/cifar10-test-u8.bin')));
-    const logitsRef = new Float32Array((await readFile(path.join(FIXTURES, 'realworld/resnet32-logits.bin'))).buffer.slice(0));
-    const labels = new Uint8Array(await readFile(path.join(FIXTURES, 'realworld/cifar10-test-labels.bin')));
+    const [pixels, logitsRef, labels] = [cifarPixels(), torchLogits('resnet32'), cifarLabels()];
     const count = labels.length;
     expect(count).toBe(2000);
     const transform = createTransform(resolveDataConfig(model));

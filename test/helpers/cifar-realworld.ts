@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { fixturePath } from './golden-numerics.js';
+import { argmax } from './logits.js';
 
 export const CIFAR_NETS = ['resnet32', 'resnet44'] as const;
 export type CifarNet = (typeof CIFAR_NETS)[number];
@@ -14,9 +15,12 @@ const COUNT = 2000;
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 
+/** The pixels as PIL decodes the JPEGs: N×32×32×3 uint8 RGB, in summary.json's file order. */
+export const cifarPixels = (): Uint8Array => new Uint8Array(readFileSync(fixturePath('realworld/cifar10-test-u8.bin')));
+
 /** Images normalised with ImageNet mean/std on [0, 1], as the checkpoints were trained. */
 export function cifarImages(): tf.Tensor4D {
-  const u8 = readFileSync(fixturePath('realworld/cifar10-test-u8.bin'));
+  const u8 = cifarPixels();
   const x = new Float32Array(COUNT * 32 * 32 * 3);
   for (let i = 0; i < x.length; i++) x[i] = (u8[i] / 255 - MEAN[i % 3]) / STD[i % 3];
   return tf.tensor4d(x, [COUNT, 32, 32, 3]);
@@ -24,15 +28,16 @@ export function cifarImages(): tf.Tensor4D {
 
 export const cifarLabels = (): Uint8Array => new Uint8Array(readFileSync(fixturePath('realworld/cifar10-test-labels.bin')));
 
+/** PyTorch's logits on the pixels (N×10 float32). */
+export function torchLogits(net: CifarNet): Float32Array {
+  const b = readFileSync(fixturePath(`realworld/${net}-logits.bin`));
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
 /** PyTorch's top-1 class of every image. */
 export function torchTop1(net: CifarNet): Int32Array {
-  const b = readFileSync(fixturePath(`realworld/${net}-logits.bin`));
-  const logits = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  return Int32Array.from({ length: COUNT }, (_, i) => {
-    let best = 0;
-    for (let c = 1; c < 10; c++) if (logits[i * 10 + c] > logits[i * 10 + best]) best = c;
-    return best;
-  });
+  const logits = torchLogits(net);
+  return Int32Array.from({ length: COUNT }, (_, i) => argmax(logits, i * 10, 10));
 }
 
 /** Calibration images: every 20th (100, ten per class). */

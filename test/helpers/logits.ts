@@ -13,7 +13,8 @@ export interface LogitsComparison {
   maxRelError: number;
 }
 
-function argmax(values: ArrayLike<number>, start: number, classes: number): number {
+/** The index of the largest of `classes` values from `start`. */
+export function argmax(values: ArrayLike<number>, start: number, classes: number): number {
   let best = 0;
   for (let k = 1; k < classes; k++) if (values[start + k] > values[start + best]) best = k;
   return best;
